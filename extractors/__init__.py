@@ -1,0 +1,1 @@
+"""Extractors: turn segmented minutes into table rows (resolutions, budgets, assignments, ...)."""

@@ -1,0 +1,87 @@
+"""Attendee lines: "1. นายเอกวิทย์<TAB>มีเพียร<TAB>รองผู้ว่าราชการจังหวัด<TAB>ประธาน"."""
+
+from __future__ import annotations
+
+import re
+
+from extractors import patterns as P
+from pipeline.model import AttendanceStatus, Attendee, Span
+
+_PERSONAL = ("นาย", "นาง", "นางสาว", "น.ส.", "ด.ช.", "ด.ญ.")
+
+
+def heading_status(text: str) -> AttendanceStatus | None:
+    """The status an attendance heading announces, or None if ``text`` is not one.
+
+    >>> heading_status("คณะทำงานไม่เข้าประชุม"), heading_status("ผู้เข้าร่วมประชุม")
+    (<AttendanceStatus.ABSENT: 'absent'>, <AttendanceStatus.OTHER: 'other'>)
+    """
+    m = P.ATTENDANCE_HEADING.match(text.strip())
+    if not m:
+        return None
+    heading = m["who"] + m["verb"]
+    if P.ABSENT_VERB.search(heading):
+        return AttendanceStatus.ABSENT
+    if P.OTHER_VERB.search(heading):
+        return AttendanceStatus.OTHER
+    return AttendanceStatus.PRESENT
+
+
+def split_prefix(name: str) -> tuple[str | None, str]:
+    """Split ranks and titles off a name: ``"ผศ.ดร.สมชาย" -> ("ผศ.ดร.", "สมชาย")``."""
+    prefix = ""
+    rest = name.strip()
+    for _ in range(4):
+        pre = next((p for p in P.NAME_PREFIXES if rest.startswith(p) and len(rest) > len(p)), None)
+        if pre is None:
+            break
+        prefix += pre
+        rest = rest[len(pre):].lstrip()
+        if pre in _PERSONAL:
+            break
+    return (prefix or None), rest
+
+
+def parse_attendee(text: str, seq: int, status: AttendanceStatus, span: Span) -> Attendee | None:
+    """Parse a numbered attendee line; None if ``text`` is not one."""
+    m = P.ATTENDEE_LINE.match(text.strip())
+    if not m:
+        return None
+    rest = m["rest"].strip()
+    note = None
+    if status is AttendanceStatus.ABSENT and (r := P.ABSENCE_REASON.search(rest)):
+        note, rest = r[1], rest[: r.start()].rstrip()
+    prefix, rest = split_prefix(rest)
+    # tabs separate columns when the layout had them; otherwise single spaces do
+    cells = [c.strip() for c in re.split(r"\t+", rest) if c.strip()]
+    head = cells[0].split(" ") if cells else []
+    first = head[0] if head else None
+    tail = [" ".join(head[1:])] if len(head) > 1 else []
+    cells = tail + cells[1:]
+    if len(cells) == 1 and "\t" not in rest:  # "มีเพียร รองผู้ว่าราชการ... ประธาน" in one cell
+        last, _, position = cells[0].partition(" ")
+        cells = [last] + ([position] if position else [])
+    last = cells[0] if cells else None
+    position_cells = cells[1:]
+    role = None
+    if position_cells:
+        tokens = position_cells[-1].rsplit(" ", 1)
+        if tokens[-1] in P.ATTENDEE_ROLES and (len(position_cells) > 1 or len(tokens) > 1):
+            role = tokens[-1]
+            position_cells[-1] = tokens[0] if len(tokens) > 1 else ""
+    position = " ".join(c for c in position_cells if c).strip() or None
+    stand_in = P.STAND_IN.match(position) if position else None
+    name = " ".join(x for x in (prefix, first, last) if x)
+    return Attendee(
+        seq=seq,
+        status=status,
+        name=name,
+        prefix=prefix,
+        first_name=first,
+        last_name=last,
+        position=position,
+        role=role,
+        stand_in_for=stand_in["office"].strip() if stand_in else None,
+        source=span,
+        note=note,
+    )

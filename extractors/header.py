@@ -1,0 +1,101 @@
+"""The meeting header: title, body, meeting number, date, venue; times and signatures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from extractors import patterns as P
+from extractors.values import parse_thai_date, parse_time
+from pipeline.model import Meeting, Paragraph
+
+#: Where the body's name ends inside a title: the session, meeting number or year that follows it.
+_ORG_END = re.compile(rf"\s*(?:{P.tolerant('สมัย')}|{P.tolerant('ครั้งที่')}|{P.tolerant('ประจำปี')}|{P.tolerant('วันที่')}|{P.tolerant('วัน')}\S+{P.tolerant('ที่')}\s*\d)")
+#: A header line that is no longer part of the title.
+_NOT_TITLE = re.compile(rf"^(?:{P.tolerant('ครั้งที่')}|{P.tolerant('วัน')}|{P.tolerant('เมื่อวัน')}|ณ\s|{P.tolerant('เวลา')}|{P.tolerant('สถานที่')})")
+
+
+def parse_header(paragraphs: list[Paragraph]) -> Meeting:
+    """Read the header paragraphs (everything before the first attendance list or agenda item)."""
+    title_parts: list[str] = []
+    meeting_no = date = venue = None
+    in_title = False
+    for para in paragraphs:
+        text = para.text.replace("\t", " ")
+        if not title_parts and P.MINUTES_TITLE.match(text):
+            in_title = True
+        if in_title and _NOT_TITLE.match(text):
+            in_title = False
+        if in_title:
+            title_parts.append(text)
+        if meeting_no is None:
+            meeting_no = _meeting_no(text)
+        if date is None and (found := parse_thai_date(text)):
+            date = found[0]
+        if venue is None and (m := P.VENUE.match(text)):
+            venue = m["venue"].strip()
+    title = " ".join(title_parts) or None
+    if meeting_no and "/" not in meeting_no:
+        year = _year_of(" ".join(p.text for p in paragraphs))
+        if year:
+            meeting_no = f"{meeting_no}/{year}"
+    start = next((t for p in paragraphs if (t := _time_in_header(p.text))), None)
+    return Meeting(
+        title=title,
+        organization=_organization(title),
+        meeting_no=meeting_no,
+        date=date,
+        venue=venue,
+        start_time=start,
+        source=paragraphs[0].span if paragraphs else None,
+    )
+
+
+def _meeting_no(text: str) -> str | None:
+    m = P.MEETING_NO.search(text)
+    if not m:
+        return None
+    return f"{int(m[1])}/{m[2]}" if m[2] else str(int(m[1]))
+
+
+def _year_of(text: str) -> str | None:
+    m = P.YEAR_OF.search(text)
+    return m[1] if m else None
+
+
+def _organization(title: str | None) -> str | None:
+    """The body's name: the title without "รายงานการประชุม" and what follows the name."""
+    if not title:
+        return None
+    rest = P.MINUTES_TITLE.sub("", title, count=1).strip()
+    rest = _ORG_END.split(rest, maxsplit=1)[0].strip()
+    return rest or None
+
+
+def _time_in_header(text: str) -> str | None:
+    if re.search(P.tolerant("เวลา"), text):
+        return parse_time(text)
+    return None
+
+
+def with_signatures(meeting: Meeting, closing: list[Paragraph]) -> Meeting:
+    """Recorder and reviewer from the signature block: a role line and the "(name)" near it."""
+    names = [(i, m["name"]) for i, p in enumerate(closing) if (m := P.NAME_IN_PARENS.match(p.text.strip()))]
+    found: dict[str, str] = {}
+    used: set[int] = set()
+    for i, para in enumerate(closing):
+        role = "reviewer" if P.REVIEWER.search(para.text) else "recorder" if P.RECORDER.search(para.text) else None
+        if role is None or role in found:
+            continue
+        inline = re.search(r"\(\s*([^()]{3,60}?)\s*\)", para.text)
+        if inline and not P.NAME_IN_PARENS.match(para.text.strip()):
+            found[role] = inline[1]
+            continue
+        # the name usually follows the role line; in some layouts it comes just before it
+        after = [(j, n) for j, n in names if i < j <= i + 3 and j not in used]
+        before = [(j, n) for j, n in reversed(names) if i - 3 <= j < i and j not in used]
+        pick = (after or before or [None])[0]
+        if pick:
+            used.add(pick[0])
+            found[role] = pick[1]
+    return replace(meeting, recorder=found.get("recorder"), reviewer=found.get("reviewer"))

@@ -1,0 +1,195 @@
+"""Thai keywords and regular expressions of the minutes genre, as named data.
+
+Every pattern runs on *normalised* text (Arabic digits, SARA AM composed, single spaces, tabs kept
+as column separators). OCR drops upper vowels and tone marks (``ที่`` → ``ที``, ``เรื่อง`` →
+``เรือง``), so keywords are compiled with :func:`tolerant`, which makes those marks optional.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pythainlp.util.date import thai_abbr_months, thai_full_months
+
+#: Marks that Tesseract often drops: upper/lower vowels, tone marks, thanthakhat, nikhahit.
+_DROPPABLE = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d")
+
+
+def tolerant(word: str) -> str:
+    """Regex source for ``word`` with droppable Thai marks made optional.
+
+    >>> bool(re.fullmatch(tolerant("ระเบียบวาระที่"), "ระเบียบวาระที"))
+    True
+    """
+    out = []
+    for ch in word:
+        if ch in _DROPPABLE:
+            out.append(re.escape(ch) + "?")
+        elif ch == " ":
+            out.append(r"\s*")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def _alt(*words: str) -> str:
+    return "(?:" + "|".join(tolerant(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+BULLET = r"(?:[-–•*·]\s*)"  # a leading dash or bullet before a marker
+SEP = r"\s*[:：\-–]?\s*"  # optional colon or dash after a marker
+
+# --- Agenda -------------------------------------------------------------------------------------
+#: ระเบียบวาระที่ ๑ / วาระที่ 1 / ระเบียบวาระ ๑: title on the same line (optionally after เรื่อง).
+AGENDA_HEADING = re.compile(
+    rf"^{BULLET}?{_alt('ระเบียบวาระที่', 'ระเบียบวาระ', 'วาระที่', 'วาระ')}\s*(\d{{1,2}})(?!\d|\.\d)"
+    rf"{SEP}(?P<title>.*)$"
+)
+#: The word เรื่อง that introduces an agenda title ("เรื่อง ประธานแจ้ง..."), followed by a space.
+SUBJECT_PREFIX = re.compile(rf"^{tolerant('เรื่อง')}(?:\s*[:：]\s*|\s+)")
+#: A title line that begins with เรื่อง, for headings whose title is on the next line.
+SUBJECT_LINE = re.compile(rf"^{tolerant('เรื่อง')}")
+#: Dotted sub-item numbers: "3.1 ...", "3.3.1 ...", "4.2) ...".
+DOTTED_NUMBER = re.compile(r"^" + BULLET + r"?(\d{1,2}(?:\.\d{1,2})+)\.?\)?(?:\s+|(?=[^\d\s.,]))(?P<title>.*)$")
+#: A list marker "2) ..." or "(2) ..." or "2. ..." (not "2.5").
+PAREN_LIST = re.compile(r"^\(?(\d{1,2})\)\s*(?P<rest>.*)$")
+DOT_LIST = re.compile(r"^(\d{1,2})\.(?!\d)\s*(?P<rest>.*)$")
+
+# --- Resolutions ----------------------------------------------------------------------------------
+#: มติที่ประชุม / มติ: / ที่ประชุมมีมติ / ที่ประชุมพิจารณาแล้วมีมติ, the text may follow on the line.
+RESOLUTION_MARKER = re.compile(
+    rf"^{BULLET}?(?:{_alt('มติที่ประชุม', 'ที่ประชุมมีมติ', 'ที่ประชุมพิจารณาแล้วมีมติ', 'ที่ประชุมพิจารณาแล้ว')}"
+    rf"|{tolerant('มติ')}(?=\s|[:：\-]|$)){SEP}(?P<text>.*)$"
+)
+#: A line holding nothing but a decision ("รับทราบ", "-รับทราบ-", "ที่ประชุมรับทราบ"), read as an
+#: unmarked resolution when it closes an item's text.
+BARE_RESOLUTION = re.compile(
+    rf"^{BULLET}?(?:{tolerant('ที่ประชุม')}\s*)?"
+    rf"{_alt('รับทราบ', 'เห็นชอบ', 'อนุมัติ', 'รับรองรายงานการประชุม', 'รับรอง')}"
+    rf"(?:\s*{_alt('ตามที่เสนอ', 'ตามเสนอ', 'โดยไม่มีการแก้ไข', 'ไม่มีการแก้ไข')})?\s*[-.]?\s*$"
+)
+KIND_REJECTED = re.compile(_alt("ไม่อนุมัติ", "ไม่เห็นชอบ", "ไม่รับรอง", "ไม่เห็นด้วย"))
+KIND_CERTIFIED = re.compile(_alt("รับรองรายงานการประชุม", "รับรองรายงาน", "รับรองบันทึกการประชุม") + "|^" + tolerant("รับรอง"))
+KIND_ASSIGNED = re.compile(_alt("มอบหมาย", "มอบ"))
+KIND_APPROVED = re.compile(rf"(?<!ไม่){_alt('เห็นชอบ', 'อนุมัติ', 'เห็นด้วย')}")
+KIND_ACKNOWLEDGED = re.compile(_alt("รับทราบ", "ทราบ"))
+#: Votes: "เห็นชอบ 15 เสียง ไม่เห็นชอบ 2 เสียง งดออกเสียง 1 เสียง".
+VOTES_FOR = re.compile(rf"(?<!ไม่){_alt('เห็นชอบ', 'เห็นด้วย', 'อนุมัติ', 'รับรอง')}\s*(?:จำนวน\s*)?(\d+)\s*{tolerant('เสียง')}")
+VOTES_AGAINST = re.compile(rf"{_alt('ไม่เห็นชอบ', 'ไม่เห็นด้วย', 'ไม่อนุมัติ', 'ไม่รับรอง')}\s*(?:จำนวน\s*)?(\d+)\s*{tolerant('เสียง')}")
+VOTES_ABSTAIN = re.compile(rf"{_alt('งดออกเสียง', 'งดเว้นการออกเสียง', 'ไม่ออกเสียง')}\s*(?:จำนวน\s*)?(\d+)\s*{tolerant('เสียง')}")
+UNANIMOUS = re.compile(_alt("เป็นเอกฉันท์", "เอกฉันท์"))
+
+# --- Attendance -----------------------------------------------------------------------------------
+#: A heading of an attendance list: short, mentions ประชุม, optionally a count "(19 คน)".
+ATTENDANCE_HEADING = re.compile(
+    rf"^(?:รายชื่อ)?(?P<who>[^\d\t]{{0,30}}?)(?P<verb>{_alt('ไม่มาประชุม', 'ไม่เข้าประชุม', 'ไม่ได้เข้าประชุม', 'ลาประชุม', 'ขาดประชุม', 'เข้าร่วมประชุม', 'ร่วมประชุม', 'มาประชุม', 'เข้าประชุม')})"
+    r"\s*(?:\(?\s*(?:จำนวน\s*)?\d+\s*(?:คน|ราย|ท่าน)\s*\)?)?\s*[:：]?\s*$"
+)
+ABSENT_VERB = re.compile(_alt("ไม่มา", "ไม่เข้า", "ไม่ได้เข้า", "ลาประชุม", "ขาด") + "|^" + tolerant("ผู้ลา"))
+OTHER_VERB = re.compile(_alt("เข้าร่วมประชุม", "ร่วมประชุม"))
+#: A numbered attendee line: "1. นายเอกวิทย์ มีเพียร ..." or "1) ...".
+ATTENDEE_LINE = re.compile(r"^\(?(\d{1,3})\s*[.)]\s*(?P<rest>\S.*)$")
+#: Reasons for absence written after the name: ติดราชการ, ลาป่วย, ลากิจ.
+ABSENCE_REASON = re.compile(rf"\s*\(?({_alt('ติดราชการ', 'ติดภารกิจ', 'ลาป่วย', 'ลากิจ', 'ลาพักผ่อน', 'ไปราชการ')}\S*)\)?\s*$")
+#: Name prefixes, longest first; compound ranks are stripped repeatedly ("ผศ.ดร.").
+NAME_PREFIXES = tuple(
+    sorted(
+        {
+            "นาย", "นาง", "นางสาว", "น.ส.", "ด.ช.", "ด.ญ.", "คุณ",
+            "ดร.", "ศ.", "รศ.", "ผศ.", "ศาสตราจารย์", "รองศาสตราจารย์", "ผู้ช่วยศาสตราจารย์",
+            "นพ.", "พญ.", "ทพ.", "ทพญ.", "ภก.", "ภญ.", "สพ.ญ.", "น.สพ.",
+            "ว่าที่ร้อยตรี", "ว่าที่ร้อยโท", "ว่าที่ร้อยเอก", "ว่าที่ ร.ต.", "ว่าที่ร.ต.", "ว่าที่ ร.ท.", "ว่าที่ร.ท.",
+            "ร.ต.", "ร.ท.", "ร.อ.", "พ.ต.", "พ.ท.", "พ.อ.", "พล.ต.", "พล.ท.", "พล.อ.",
+            "ร.ต.ต.", "ร.ต.ท.", "ร.ต.อ.", "พ.ต.ต.", "พ.ต.ท.", "พ.ต.อ.", "พล.ต.ต.", "พล.ต.ท.", "พล.ต.อ.",
+            "ส.ต.ต.", "ส.ต.ท.", "ส.ต.อ.", "จ.ส.ต.", "ด.ต.", "จ.ส.อ.", "จ.ส.ท.", "จ.ส.ต.",
+            "ส.อ.", "ส.ท.", "ส.ต.", "จ.อ.", "จ.ท.", "จ.ต.", "พ.จ.อ.",
+            "ร้อยตรี", "ร้อยโท", "ร้อยเอก", "พันตรี", "พันโท", "พันเอก",
+            "พระ", "พระครู", "พระมหา",
+        },
+        key=len,
+        reverse=True,
+    )
+)
+#: Roles written in a column of their own at the end of an attendee line.
+ATTENDEE_ROLES = (
+    "ประธานกรรมการ", "ประธาน", "รองประธานกรรมการ", "รองประธาน",
+    "กรรมการและเลขานุการ", "กรรมการและผู้ช่วยเลขานุการ", "ผู้ช่วยเลขานุการ", "เลขานุการ",
+    "กรรมการ", "ที่ปรึกษา", "อนุกรรมการ",
+)
+STAND_IN = re.compile(r"^(?:ผู้)?แทน\s*(?P<office>\S.*)$")
+
+# --- Header ---------------------------------------------------------------------------------------
+MINUTES_TITLE = re.compile(rf"^{_alt('รายงานการประชุม', 'บันทึกการประชุม', 'สรุปรายงานการประชุม', 'สรุปผลการประชุม')}")
+MEETING_NO = re.compile(rf"{tolerant('ครั้งที่')}\s*(\d{{1,3}})(?:\s*/\s*(\d{{4}}))?")
+SESSION_NO = re.compile(rf"{tolerant('สมัย')}(?P<kind>{_alt('สามัญ', 'วิสามัญ')})?\s*(?:{tolerant('สมัยที่')}\s*(\d+))?")
+YEAR_OF = re.compile(rf"{tolerant('ประจำปี')}(?:{tolerant('งบประมาณ')})?\s*(?:พ\.\s*ศ\.\s*)?(\d{{4}})")
+_MONTHS = "|".join(
+    re.escape(m) for m in sorted([*thai_full_months, *thai_abbr_months, *(m.replace(".", "") for m in thai_abbr_months)], key=len, reverse=True)
+)
+THAI_DATE = re.compile(
+    rf"(?:{tolerant('วัน')}\S{{0,10}}?{tolerant('ที่')}\s*)?(?P<day>\d{{1,2}})\s*(?:{tolerant('เดือน')}\s*)?"
+    rf"(?P<month>{_MONTHS})\s*(?:พ\s*\.?\s*ศ\s*\.?\s*)?(?P<year>\d{{4}})"
+)
+WEEKDAY = re.compile(rf"{tolerant('วัน')}(?P<weekday>จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)")
+VENUE = re.compile(rf"^(?:ณ|{tolerant('สถานที่ประชุม')}|{tolerant('สถานที่')})\s*[:：]?\s*(?P<venue>\S.*)$")
+TIME = re.compile(r"(?P<h>\d{1,2})\s*[.:]\s*(?P<m>\d{2})\s*(?:น\s*\.?|นาฬิกา)")
+START_TIME = re.compile(rf"{_alt('เริ่มประชุม', 'เปิดประชุม', 'เริ่มการประชุม', 'เปิดการประชุม')}")
+END_TIME = re.compile(rf"{_alt('เลิกประชุม', 'ปิดประชุม', 'ปิดการประชุม', 'เลิกการประชุม')}")
+SIGNATURE = re.compile(rf"{_alt('ลงชื่อ', 'ลงนาม')}")
+RECORDER = re.compile(
+    rf"{_alt('ผู้จดบันทึก', 'ผู้จดรายงาน', 'ผู้บันทึก', 'ผู้บันทึกรายงาน', 'ผู้จดบันทึกรายงาน', 'ผู้จดรายงานการประชุม', 'ผู้จัดบันทึก', 'ผู้จัดทำรายงาน', 'ผู้สรุป')}"
+)
+REVIEWER = re.compile(rf"{_alt('ผู้ตรวจรายงาน', 'ผู้ตรวจบันทึก', 'ผู้ตรวจสอบ', 'ผู้ตรวจ', 'ผู้รับรองรายงาน')}")
+NAME_IN_PARENS = re.compile(r"^\(\s*(?P<name>[^()]{3,60}?)\s*\)$")
+
+# --- Speakers -------------------------------------------------------------------------------------
+#: Role words of a speaker label. The label is matched after stripping "ฯ" and spaces.
+CHAIR_LABEL = re.compile(rf"^{_alt('ประธาน', 'ประธานกรรมการ', 'ประธานที่ประชุม', 'ประธานสภา', 'ประธานคณะกรรมการ', 'ประธานคณะทำงาน')}\S{{0,30}}$")
+SECRETARY_LABEL = re.compile(rf"^{_alt('เลขานุการ', 'เลขา', 'ฝ่ายเลขานุการ', 'ฝ่ายเลขา', 'เลขาธิการ', 'กรรมการและเลขานุการ', 'เลขานุการสภา', 'เลขานุการที่ประชุม')}")
+MEMBER_LABEL = re.compile(rf"^{_alt('สมาชิก', 'กรรมการ', 'ส.อบต.', 'ส.ท.', 'ส.จ.', 'สท.', 'ผู้แทน', 'ตัวแทน', 'คณะทำงาน')}")
+#: Offices often written as labels; a short line of these is a speaker label even without "ฯ".
+LABEL_OFFICE = re.compile(
+    rf"^(?:{_alt('ประธาน', 'รองประธาน', 'เลขานุการ', 'ฝ่ายเลขานุการ', 'ฝ่ายเลขา', 'นายก', 'รองนายก', 'ปลัด', 'ผู้อำนวยการ', 'ผอ.', 'หัวหน้า', 'ผู้แทน', 'ตัวแทน', 'สมาชิก', 'ส.อบต.', 'ส.ท.', 'กรรมการ', 'คณบดี', 'อธิการบดี', 'ผู้ว่าราชการ', 'นายอำเภอ', 'ที่ปรึกษา', 'บริษัท', 'สำนักงาน', 'กอง', 'งาน', 'ฝ่าย', 'พัฒนาการ', 'เกษตร', 'ประมง', 'พาณิชย์', 'คลัง', 'ท้องถิ่น', 'สภา')})"
+)
+#: Abbreviations that name the same office; applied to labels and assignees.
+OFFICE_ALIASES = {
+    "ฝ่ายเลขาฯ": "ฝ่ายเลขานุการ",
+    "ฝ่ายเลขา": "ฝ่ายเลขานุการ",
+    "เลขาฯ": "เลขานุการ",
+    "ผอ.": "ผู้อำนวยการ",
+    "รอง ผอ.": "รองผู้อำนวยการ",
+    "นายกฯ": "นายก",
+    "ประธานฯ": "ประธาน",
+}
+
+# --- Money ----------------------------------------------------------------------------------------
+#: An amount: "680,620 บาท", "2,900,000.50 บาท", "432.30 ล้านบาท", "1.5 แสนบาท".
+AMOUNT = re.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s*"
+    r"(?P<scale>ล้าน|แสน|หมื่น|พัน)?\s*(?P<unit>บาท)(?P<after>\S{0,12})"
+)
+SCALE = {"ล้าน": 1_000_000, "แสน": 100_000, "หมื่น": 10_000, "พัน": 1_000, None: 1}
+#: Words right after "บาท" that make it a price per unit ("บาทต่อกิโลกรัม", "บาท/คน").
+UNIT_PRICE_AFTER = re.compile(r"^\s*(?:ต่อ|/|ละ)")
+#: A classifier+ละ just before the number ("หวีละ 40 - 45 บาท", "คนละ 500 บาท").
+UNIT_PRICE_BEFORE = re.compile(r"(?:\S+ละ|ราคา\S{0,12}?(?:ละ)|ต่อ\S*)\s*(?:\d[\d,.]*\s*[-–]\s*)?$")
+#: "ปีงบประมาณ 2564", "ประจำปีงบประมาณ พ.ศ. 2566", "ประจำปี พ.ศ. 2564".
+FISCAL_YEAR = re.compile(rf"{_alt('ปีงบประมาณ', 'ประจำปี')}\s*(?:{tolerant('งบประมาณ')})?\s*(?:พ\.\s*ศ\.\s*)?(?P<year>25\d\d)")
+#: A project or purpose named before the amount, and the words that glue it to the amount.
+PURPOSE_BEFORE = re.compile(r"(โครงการ\S+|กิจกรรม\S+|(?:^|(?<=\s))ค่า\S+)")
+PURPOSE_AFTER = re.compile(r"^\s*(?:\(\S[^)]*\)\s*)?เพื่อ(?P<purpose>\S+)")
+PURPOSE_TRAILERS = re.compile(rf"(?:{_alt('งบประมาณ', 'จำนวนเงิน', 'เป็นเงิน', 'วงเงิน', 'จำนวน', 'รวม')})+$")
+
+# --- Assignments ----------------------------------------------------------------------------------
+#: "มอบหมายให้ฝ่ายเลขาฯ ไปดูเพิ่มเติม", "มอบหมายฝ่ายเลขานุการ ดำเนินการ...".
+ASSIGN = re.compile(rf"{tolerant('มอบหมาย')}(?:{tolerant('ให้')})?\s*(?P<rest>\S.*)$")
+#: Words that begin the task after the assignee.
+TASK_START = (
+    "ได้", "ไป", "ดำเนินการ", "จัดทำ", "จัดส่ง", "เร่ง", "พิจารณา", "ประสาน", "รวบรวม", "ตรวจสอบ",
+    "สำรวจ", "ติดตาม", "รายงาน", "แจ้ง", "นำ", "ศึกษา", "ทบทวน", "เสนอ", "จัด", "กลับไป", "ดูแล",
+)
+#: A deadline: "ภายในวันที่ 30 กันยายน 2565", "ภายในเดือนมีนาคม", "ในการประชุมครั้งต่อไป".
+DUE = re.compile(
+    rf"(?P<due>{tolerant('ภายใน')}\s*(?:{tolerant('วันที่')}\s*)?\S+(?:\s+\S+){{0,3}}"
+    rf"|{tolerant('ในการประชุม')}\S*\s*{tolerant('ครั้งต่อไป')}|{tolerant('ก่อนการประชุม')}\S*\s*{tolerant('ครั้งต่อไป')})"
+)

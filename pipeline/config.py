@@ -1,0 +1,54 @@
+"""One typed configuration, defaults in code, optionally overridden from ``pipeline.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class OcrConfig:
+    lang: str = "tha+eng"
+    psm: int = 6  # one uniform block: keeps a left label column on the same line as its text
+    dpi: int = 300
+    timeout_s: float = 120.0  # per page; a page that hangs Tesseract is recorded as failed
+    #: A text layer is trusted when a page has at least this many characters of text ...
+    min_text_chars: int = 20
+    #: ... and at most this share of Private Use Area / replacement characters.
+    max_bad_char_share: float = 0.02
+    max_image_pixels: int = 200_000_000  # refuse decompression bombs
+
+
+@dataclass(frozen=True)
+class NormalizeConfig:
+    thai_digits: bool = True
+    drop_furniture: bool = True
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    ocr: OcrConfig = field(default_factory=OcrConfig)
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> PipelineConfig:
+        """Defaults, overridden by the ``[ocr]`` / ``[normalize]`` tables of a TOML file."""
+        config = cls()
+        if path is None or not path.exists():
+            return config
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return replace(
+            config,
+            ocr=_merge(config.ocr, data.get("ocr", {})),
+            normalize=_merge(config.normalize, data.get("normalize", {})),
+        )
+
+
+def _merge(obj: Any, values: dict[str, Any]) -> Any:
+    known = {f.name for f in fields(obj)}
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"unknown setting(s) {sorted(unknown)}; known: {sorted(known)}")
+    return replace(obj, **values)

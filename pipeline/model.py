@@ -1,0 +1,238 @@
+"""The frozen types that pass between stages.
+
+``SourceFile → Document(pages → lines) → Minutes → rows``; provenance (``Span``) travels from the
+line a value was read on to the table row that holds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Literal
+
+PageOrigin = Literal["text_layer", "ocr", "text"]
+DocKind = Literal["scanned_pdf", "text_pdf", "image", "text"]
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A box in pixels of the page image at the OCR resolution."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+
+@dataclass(frozen=True)
+class Line:
+    """One text line of a page; ``number`` is 1-based within the page."""
+
+    number: int
+    text: str
+    raw_text: str
+    bbox: BBox | None = None
+    confidence: float | None = None
+    furniture: bool = False  # page number, continuation marker, ruling: kept for provenance only
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    width: int | None
+    height: int | None
+    origin: PageOrigin
+    lines: tuple[Line, ...]
+    reason: str = ""  # why the text layer was trusted or the page OCR'd
+    error: str | None = None  # a page that could not be read
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    source: str
+    kind: DocKind
+    pages: tuple[Page, ...]
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        confs = [
+            ln.confidence
+            for p in self.pages
+            if p.origin == "ocr"
+            for ln in p.lines
+            if ln.confidence is not None
+        ]
+        return round(sum(confs) / len(confs), 4) if confs else None
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a value came from: the first and last line of a page (1-based)."""
+
+    page: int
+    first_line: int
+    last_line: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Lines of one page joined into one logical line."""
+
+    text: str
+    page: int
+    lines: tuple[int, ...]  # line numbers on the page
+    offsets: tuple[int, ...]  # where each line's text starts in ``text``
+
+    @property
+    def span(self) -> Span:
+        return Span(self.page, self.lines[0], self.lines[-1])
+
+    def line_at(self, offset: int) -> int:
+        """The page line holding character ``offset`` of the paragraph text."""
+        number = self.lines[0]
+        for line, start in zip(self.lines, self.offsets):
+            if start <= offset:
+                number = line
+        return number
+
+    def span_of(self, start: int, end: int) -> Span:
+        return Span(self.page, self.line_at(start), self.line_at(max(start, end - 1)))
+
+
+class AttendanceStatus(str, Enum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    OTHER = "other"
+
+
+class ResolutionKind(str, Enum):
+    ACKNOWLEDGED = "acknowledged"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ASSIGNED = "assigned"
+    CERTIFIED = "certified"
+    OTHER = "other"
+
+
+class SpeakerRole(str, Enum):
+    CHAIR = "chair"
+    SECRETARY = "secretary"
+    MEMBER = "member"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    title: str | None = None
+    organization: str | None = None
+    meeting_no: str | None = None
+    date: dt.date | None = None
+    venue: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    recorder: str | None = None
+    reviewer: str | None = None
+    source: Span | None = None
+
+
+@dataclass(frozen=True)
+class Attendee:
+    seq: int
+    status: AttendanceStatus
+    name: str
+    prefix: str | None
+    first_name: str | None
+    last_name: str | None
+    position: str | None
+    role: str | None
+    stand_in_for: str | None
+    source: Span
+    note: str | None = None  # e.g. a reason for absence (ติดราชการ)
+
+
+@dataclass(frozen=True)
+class SpeakerTurn:
+    speaker: str
+    role: SpeakerRole
+    text: str
+    source: Span
+
+
+@dataclass(frozen=True)
+class ResolutionBlock:
+    """The text after a มติ marker, before extraction decides its kind."""
+
+    text: str
+    source: Span
+    implicit: bool = False  # a bare "รับทราบ" line with no มติ marker
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    number: str  # dotted Arabic: "3", "3.3.1"
+    title: str
+    source: Span
+    implied: bool = False  # numbered "๒)" in the document, read as a sibling of "๓.๓.๑"
+    turns: tuple[SpeakerTurn, ...] = ()
+    resolutions: tuple[ResolutionBlock, ...] = ()
+
+    @property
+    def parent(self) -> str | None:
+        return self.number.rsplit(".", 1)[0] if "." in self.number else None
+
+    @property
+    def level(self) -> int:
+        return self.number.count(".") + 1
+
+
+@dataclass(frozen=True)
+class Resolution:
+    item: str | None
+    kind: ResolutionKind
+    text: str
+    source: Span
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstain: int | None = None
+    unanimous: bool = False
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    item: str | None
+    amount_thb: Decimal
+    text: str
+    source: Span
+    purpose: str | None = None
+    fiscal_year: int | None = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assignment:
+    item: str | None
+    assignee: str
+    task: str
+    source: Span
+    due: str | None = None
+    due_date: dt.date | None = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """The segmented structure of one document."""
+
+    meeting: Meeting
+    attendees: tuple[Attendee, ...] = ()
+    agenda_items: tuple[AgendaItem, ...] = ()
+    #: Every paragraph of the agenda part with the item it belongs to, for the extractors.
+    content: tuple[tuple[str | None, Paragraph], ...] = ()

@@ -1,0 +1,121 @@
+"""Thai text and numeral normalisation, and page-furniture detection.
+
+Each step is a small named function; :func:`normalize_text` composes them in order and is
+idempotent (``normalize_text(normalize_text(x)) == normalize_text(x)``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import replace
+
+from pythainlp.util import normalize as thai_normalize
+from pythainlp.util import thai_digit_to_arabic_digit
+
+from pipeline.config import NormalizeConfig
+from pipeline.model import Document, Line, Page
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u3000]")
+_DOTS = re.compile(r"…")
+
+
+def thai_digits_to_arabic(text: str) -> str:
+    """Thai digits to Arabic: ``thai_digits_to_arabic("วาระที่ ๓") -> "วาระที่ 3"``."""
+    return thai_digit_to_arabic_digit(text)
+
+
+def remove_invisible(text: str) -> str:
+    """Drop zero-width characters, BOM and soft hyphens; odd spaces become plain spaces."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text))
+
+
+def compose_thai(text: str) -> str:
+    """pythainlp's normalisation on each tab-separated cell (tabs are column separators).
+
+    ``compose_thai("ก\u0e4d\u0e32ร") -> "กำร"``; doubled vowels and tone marks are removed.
+    """
+    cells = [thai_normalize(cell) for cell in text.split("\t")]
+    return "\t".join(cells).strip()
+
+
+def canonical_dots(text: str) -> str:
+    """An ellipsis character becomes three dots (continuation markers use both)."""
+    return _DOTS.sub("...", text)
+
+
+def unicode_nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+STEPS: tuple[Callable[[str], str], ...] = (
+    unicode_nfc,
+    remove_invisible,
+    thai_digits_to_arabic,
+    canonical_dots,
+    compose_thai,
+)
+
+
+def normalize_text(text: str, steps: tuple[Callable[[str], str], ...] = STEPS) -> str:
+    """Run the normalisation steps in order.
+
+    >>> normalize_text("ระเบียบวาระที่ ๔  เรื่อง\u200bเพื่อพิจารณา")
+    'ระเบียบวาระที่ 4 เรื่องเพื่อพิจารณา'
+    """
+    for step in steps:
+        text = step(text)
+    return text
+
+
+# --- Page furniture -------------------------------------------------------------------------------
+#: "-2-", "- 2 -", "2", "หน้า 2", "หน้า 2/10", "(2)".
+PAGE_NUMBER = re.compile(r"^(?:[-–(]\s*\d{1,3}\s*[-–)]|\d{1,3}|หน้า\s*\d{1,3}(?:\s*/\s*\d{1,3})?|\d{1,3}\s*/\s*\d{1,3})$")
+#: A continuation marker at a page end: "/9. นายสมคิด.....", "/ฝ่ายเลขาฯ....", "/ซึ่งมีกิจกรรม...".
+CONTINUATION = re.compile(r"^/\s*\S.{0,60}?\.{3,}\s*$")
+#: The same marker glued to the end of a body line: "... ณ จวนผู้ว่าราชการ /จังหวัดปทุมธานี.....".
+TRAILING_CONTINUATION = re.compile(r"\s+/\s*\S[^/]{0,60}?\.{3,}\s*$")
+#: A ruling made of dashes, underscores, equals signs or dots (table borders, blank signature lines).
+RULING = re.compile(r"^[-_=.·\s]{3,}$")
+
+
+def is_furniture(text: str) -> bool:
+    """True for a line that is page furniture, not content.
+
+    >>> [is_furniture(s) for s in ["-2-", "/9. นายสมคิด.....", "หน้า 3", "9. นายสมคิด ร้อยวงศ์"]]
+    [True, True, True, False]
+    """
+    t = text.strip()
+    return bool(PAGE_NUMBER.match(t) or CONTINUATION.match(t) or RULING.match(t))
+
+
+def strip_trailing_continuation(text: str) -> str:
+    """Remove a continuation marker glued to the end of a line."""
+    return TRAILING_CONTINUATION.sub("", text)
+
+
+def normalize_line(line: Line, config: NormalizeConfig) -> Line:
+    text = normalize_text(line.raw_text) if config.thai_digits else compose_thai(line.raw_text)
+    if not config.drop_furniture:
+        return replace(line, text=text)
+    if is_furniture(text):
+        return replace(line, text=text, furniture=True)
+    return replace(line, text=strip_trailing_continuation(text))
+
+
+def normalize_page(page: Page, config: NormalizeConfig) -> Page:
+    return replace(page, lines=tuple(normalize_line(ln, config) for ln in page.lines))
+
+
+def normalize_document(doc: Document, config: NormalizeConfig) -> Document:
+    """A new document whose lines carry normalised ``text`` (``raw_text`` is kept as read)."""
+    return replace(doc, pages=tuple(normalize_page(p, config) for p in doc.pages))
+
+
+def document_text(doc: Document) -> str:
+    """The normalised text, furniture left out, pages separated by a form feed."""
+    return "\f".join(
+        "\n".join(ln.text for ln in p.lines if not ln.furniture and ln.text) for p in doc.pages
+    ) + "\n"

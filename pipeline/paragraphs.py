@@ -1,0 +1,69 @@
+"""Merge wrapped lines back into logical lines (paragraphs), keeping each line's offset.
+
+A plain-text line is a paragraph. On a PDF or scanned page a line that reaches the right margin
+continues on the next line unless that next line starts something new (a bullet, a number, a
+marker) or a blank-line gap separates them.
+"""
+
+from __future__ import annotations
+
+import re
+from statistics import median
+
+from pipeline.model import Document, Line, Paragraph
+
+#: A line that starts a new paragraph whatever the geometry says.
+STARTS_NEW = re.compile(r"^(?:[-–•*·]|\(?\d{1,3}(?:\.\d{1,2})*\s*[.)]|\d{1,2}\.\d|ระเบียบวาระ|วาระที|มติ|ลงชื่อ|\()")
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+def _joiner(left: str, right: str) -> str:
+    """Thai wraps between words without a space; anything else was a space."""
+    if left and right and _THAI.match(left[-1]) and _THAI.match(right[0]):
+        return ""
+    return " "
+
+
+def _wraps(prev: Line, line: Line, right: float, width: float, line_height: float) -> bool:
+    assert prev.bbox and line.bbox
+    reaches_margin = prev.bbox.x1 >= right - 0.12 * width
+    close = line.bbox.y0 - prev.bbox.y1 < 0.9 * line_height
+    return reaches_margin and close and not STARTS_NEW.match(line.text)
+
+
+def paragraphs(doc: Document) -> list[Paragraph]:
+    """The document's content as paragraphs, furniture and blank lines left out."""
+    out: list[Paragraph] = []
+    for page in doc.pages:
+        body = [ln for ln in page.lines if not ln.furniture and ln.text.strip()]
+        if not body:
+            continue
+        boxed = all(ln.bbox is not None for ln in body)
+        if boxed:
+            xs1 = sorted(ln.bbox.x1 for ln in body)  # type: ignore[union-attr]
+            xs0 = sorted(ln.bbox.x0 for ln in body)  # type: ignore[union-attr]
+            right = xs1[int(0.9 * (len(xs1) - 1))]
+            width = max(1.0, right - xs0[int(0.1 * (len(xs0) - 1))])
+            line_height = median(ln.bbox.height for ln in body) or 1.0  # type: ignore[union-attr]
+        group: list[Line] = []
+        for line in body:
+            if group and boxed and _wraps(group[-1], line, right, width, line_height):
+                group.append(line)
+                continue
+            if group:
+                out.append(_merge(page.number, group))
+            group = [line]
+        out.append(_merge(page.number, group))
+    return out
+
+
+def _merge(page: int, lines: list[Line]) -> Paragraph:
+    text = ""
+    offsets = []
+    for line in lines:
+        piece = line.text.strip()
+        if text:
+            text += _joiner(text, piece)
+        offsets.append(len(text))
+        text += piece
+    return Paragraph(text, page, tuple(ln.number for ln in lines), tuple(offsets))

@@ -1,0 +1,296 @@
+"""Segmentation: header, attendance lists, the agenda tree, speaker turns and resolution blocks.
+
+One pass over the document's paragraphs with a small state machine. Each paragraph is tested
+against the genre's markers (``extractors/patterns.py``) in a fixed order; what matches nothing is
+text of the current speaker turn, resolution or item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from extractors import patterns as P
+from extractors.attendees import heading_status, parse_attendee
+from extractors.header import parse_header, with_signatures
+from extractors.values import parse_time
+from pipeline.model import (
+    AgendaItem,
+    AttendanceStatus,
+    Attendee,
+    Document,
+    Minutes,
+    Paragraph,
+    ResolutionBlock,
+    Span,
+    SpeakerRole,
+    SpeakerTurn,
+)
+from pipeline.paragraphs import paragraphs as to_paragraphs
+from pipeline.speakers import speaker_role
+
+#: "label - text", "label<TAB>- text", "- label - text": a speaker label written inline.
+INLINE_LABEL = re.compile(r"^(?:[-–•]\s*)?(?P<label>[^\t\-–:]{2,45}?)\s*(?:\t+\s*[-–:]?|\s[-–:])\s*(?P<text>\S.*)$")
+_LEADING_BULLET = re.compile(r"^[-–•*·]\s*")
+
+
+def looks_like_label(text: str) -> bool:
+    """A short line that can name a speaker: no number, no bullet, at most five words."""
+    t = text.strip()
+    if not t or len(t) > 45 or len(t.split()) > 5:
+        return False
+    if re.match(r"^[-–•*·(\d]", t) or t.endswith(("-", ")")):
+        return False
+    return not P.BARE_RESOLUTION.match(t) and not P.RESOLUTION_MARKER.match(t)
+
+
+@dataclass
+class _Item:
+    number: str
+    title: str
+    source: Span
+    implied: bool = False
+    turns: list[SpeakerTurn] = field(default_factory=list)
+    resolutions: list[ResolutionBlock] = field(default_factory=list)
+
+
+@dataclass
+class _Open:
+    """The turn or resolution currently collecting paragraphs."""
+
+    kind: str  # "turn" | "resolution"
+    label: str
+    paras: list[Paragraph]
+    implicit: bool = False
+
+
+class Segmenter:
+    def __init__(self, paras: list[Paragraph]):
+        self.paras = paras
+        self.header: list[Paragraph] = []
+        self.closing: list[Paragraph] = []
+        self.attendees: list[Attendee] = []
+        self.status: AttendanceStatus | None = None
+        self.items: list[_Item] = []
+        self.content: list[tuple[str | None, Paragraph]] = []
+        self.open: _Open | None = None
+        self.pending_label: tuple[str, Paragraph] | None = None
+        self.list_counter: int | None = None  # the last "N)" of a list in the current item's text
+        self.start_time: str | None = None
+        self.end_time: str | None = None
+        self.phase = "header"  # header → attendance → agenda → closing
+
+    # --- the pass ---------------------------------------------------------------------------------
+    def run(self) -> None:
+        i = 0
+        while i < len(self.paras):
+            i = self.step(i)
+        self.close_open()
+
+    def step(self, i: int) -> int:
+        para = self.paras[i]
+        text = para.text.strip()
+        nxt = self.paras[i + 1] if i + 1 < len(self.paras) else None
+        if self.phase == "closing":
+            self.closing.append(para)
+            return i + 1
+        if P.END_TIME.search(text) and len(text) < 60:
+            self.close_open()
+            self.end_time = parse_time(text) or (parse_time(nxt.text) if nxt else None)
+            self.phase = "closing"
+            return i + 1
+        if P.SIGNATURE.match(text) and self.items:
+            self.close_open()
+            self.phase = "closing"
+            self.closing.append(para)
+            return i + 1
+        if P.START_TIME.search(text) and len(text) < 60 and not self.items:
+            self.start_time = parse_time(text) or (parse_time(nxt.text) if nxt else None)
+            self.phase = "agenda"
+            return i + 1
+        if not self.items and (status := heading_status(text)) is not None:
+            self.status, self.phase = status, "attendance"
+            return i + 1
+        if self.phase == "attendance" and not self.items:
+            if self.status is not None and (
+                a := parse_attendee(text, len(self.attendees) + 1, self.status, para.span)
+            ):
+                self.attendees.append(a)
+                return i + 1
+        if m := P.AGENDA_HEADING.match(text):
+            return self.start_item(m[1], m["title"], para, i)
+        if number := self.sub_item_number(text):
+            title = self.sub_item_title(text)
+            return self.start_item(number, title, para, i, implied=not P.DOTTED_NUMBER.match(text))
+        if not self.items:
+            (self.header if self.phase == "header" else self.header).append(para)
+            return i + 1
+        return self.agenda_text(para, text, nxt, i)
+
+    # --- agenda items -----------------------------------------------------------------------------
+    def start_item(self, number: str, title: str, para: Paragraph, i: int, implied: bool = False) -> int:
+        self.close_open()
+        consumed = i + 1
+        title = P.SUBJECT_PREFIX.sub("", title.strip()).strip()
+        if not title and consumed < len(self.paras):
+            nxt = self.paras[consumed].text.strip()
+            if P.SUBJECT_LINE.match(nxt) and len(nxt) < 200:
+                title = P.SUBJECT_PREFIX.sub("", nxt).strip()
+                self.content.append((number, self.paras[consumed]))
+                consumed += 1
+        self.items.append(_Item(number, title, para.span, implied))
+        self.content.append((number, para))
+        self.list_counter = None
+        self.phase = "agenda"
+        return consumed
+
+    @property
+    def current(self) -> _Item | None:
+        return self.items[-1] if self.items else None
+
+    def sub_item_number(self, text: str) -> str | None:
+        """A dotted number under the current top-level item, or an implied one ("2)" after 3.3.1)."""
+        if not self.items:
+            return None
+        top = self.items[-1].number.split(".")[0]
+        m = P.DOTTED_NUMBER.match(text)
+        if m:
+            number = m[1]
+            return number if number.split(".")[0] == top and self._fits(number) else None
+        m = P.PAREN_LIST.match(text)
+        if m:
+            current = self.items[-1].number.split(".")
+            n = int(m[1])
+            continues_list = self.list_counter is not None and n == self.list_counter + 1
+            if len(current) >= 3 and n == int(current[-1]) + 1 and not continues_list:
+                return ".".join([*current[:-1], str(n)])
+        return None
+
+    def _fits(self, number: str) -> bool:
+        """A new number must be new (not one already seen): guards against list text like 3.1."""
+        return all(item.number != number for item in self.items)
+
+    def sub_item_title(self, text: str) -> str:
+        m = P.DOTTED_NUMBER.match(text) or P.PAREN_LIST.match(text)
+        assert m
+        return (m["title"] if "title" in m.groupdict() else m["rest"]).strip()
+
+    # --- text inside an item ----------------------------------------------------------------------
+    def agenda_text(self, para: Paragraph, text: str, nxt: Paragraph | None, i: int) -> int:
+        item = self.current
+        assert item is not None
+        self.content.append((item.number, para))
+        if m := P.RESOLUTION_MARKER.match(text):
+            self.close_open()
+            self.open = _Open("resolution", "", [])
+            if m["text"].strip():
+                self.open.paras.append(_with_text(para, m["text"].strip()))
+            return i + 1
+        if P.BARE_RESOLUTION.match(text):
+            if self.open and self.open.kind == "resolution" and not self.open.paras:
+                self.open.paras.append(para)
+            else:
+                self.close_open()
+                self.open = _Open("resolution", "", [para], implicit=True)
+            self.close_open()
+            return i + 1
+        if (m := INLINE_LABEL.match(text)) and self.is_label(m["label"], None):
+            self.close_open()
+            self.open = _Open("turn", m["label"].strip(), [_with_text(para, m["text"].strip())])
+            return i + 1
+        if looks_like_label(text) and self.is_label(text, nxt):
+            self.close_open()
+            self.pending_label = (text, para)
+            return i + 1
+        self.track_list(text)
+        if self.pending_label:
+            label, _ = self.pending_label
+            self.pending_label = None
+            self.open = _Open("turn", label, [])
+        if self.open is None:
+            return i + 1  # narrative without a speaker: kept as item content only
+        self.open.paras.append(para)
+        return i + 1
+
+    def is_label(self, label: str, nxt: Paragraph | None) -> bool:
+        label = label.strip()
+        if not looks_like_label(label):
+            return False
+        if label.endswith("ฯ") or P.LABEL_OFFICE.match(label):
+            return True
+        if nxt is None:
+            return False
+        following = nxt.text.strip()
+        return bool(re.match(r"^[-–•]", following)) or bool(self.sub_item_number(following))
+
+    def track_list(self, text: str) -> None:
+        m = P.PAREN_LIST.match(text)
+        if m:
+            self.list_counter = int(m[1])
+
+    def close_open(self) -> None:
+        current, self.open = self.open, None
+        if current is None or self.current is None:
+            return
+        item = self.current
+        if current.kind == "resolution":
+            if not current.paras:
+                return
+            text = " ".join(p.text.strip() for p in current.paras)
+            first, last = current.paras[0], current.paras[-1]
+            span = Span(first.page, first.lines[0], last.lines[-1] if last.page == first.page else first.lines[-1])
+            item.resolutions.append(ResolutionBlock(text, span, implicit=current.implicit))
+            self.list_counter = None
+            return
+        if not current.paras:
+            return
+        text = " ".join(_LEADING_BULLET.sub("", p.text.strip()) for p in current.paras)
+        first, last = current.paras[0], current.paras[-1]
+        span = Span(first.page, first.lines[0], last.lines[-1] if last.page == first.page else first.lines[-1])
+        item.turns.append(SpeakerTurn(current.label, SpeakerRole.OTHER, text, span))
+
+    # --- result -----------------------------------------------------------------------------------
+    def minutes(self) -> Minutes:
+        meeting = parse_header(self.header)
+        meeting = replace(
+            meeting,
+            start_time=self.start_time or meeting.start_time,
+            end_time=self.end_time,
+        )
+        meeting = with_signatures(meeting, self.closing)
+        items = tuple(_finish(item, self.attendees) for item in self.items)
+        return Minutes(meeting, tuple(self.attendees), items, tuple(self.content))
+
+
+def _with_text(para: Paragraph, text: str) -> Paragraph:
+    """The paragraph with ``text`` (the part after a marker or label) and the same lines."""
+    return Paragraph(text, para.page, para.lines[:1] + para.lines[1:], para.offsets)
+
+
+def _finish(item: _Item, attendees: list[Attendee]) -> AgendaItem:
+    turns = tuple(replace(t, role=speaker_role(t.speaker, attendees)) for t in item.turns)
+    return AgendaItem(
+        number=item.number,
+        title=item.title,
+        source=item.source,
+        implied=item.implied,
+        turns=turns,
+        resolutions=_drop_displaced(item.resolutions),
+    )
+
+
+def _drop_displaced(blocks: list[ResolutionBlock]) -> tuple[ResolutionBlock, ...]:
+    """A มติ marker followed by text with no decision in it and then by another มติ was displaced
+    (a label from the left column that landed on the wrong line): drop the first one."""
+    decision = re.compile(
+        "|".join(x.pattern for x in (P.KIND_ACKNOWLEDGED, P.KIND_APPROVED, P.KIND_REJECTED, P.KIND_ASSIGNED, P.KIND_CERTIFIED))
+    )
+    kept = [b for i, b in enumerate(blocks) if i + 1 == len(blocks) or decision.search(b.text)]
+    return tuple(kept)
+
+
+def segment(doc: Document) -> Minutes:
+    """Segment a normalised document into :class:`Minutes`."""
+    seg = Segmenter(to_paragraphs(doc))
+    seg.run()
+    return seg.minutes()
