@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.config import OcrConfig
 from pipeline.errors import InputFileError, OcrError
-from pipeline.layout import Word, group_into_lines, make_line
+from pipeline.layout import chars_to_lines
 from pipeline.model import Document, DocKind, Line, Page
 from pipeline.ocr import OcrEngine
 
@@ -157,18 +157,14 @@ def _read_pdf_page(pdf, plumb_page, index: int, config: OcrConfig, engine: OcrEn
     page_no = index + 1
     scale = config.dpi / 72
     try:
-        words = [
-            Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
-            for w in plumb_page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
-        ]
+        lines = chars_to_lines(plumb_page.chars, scale)
     except Exception as exc:  # pdfminer raises many types on broken content streams
-        words, reason = [], f"text layer unreadable ({type(exc).__name__}); OCR"
+        reason = f"text layer unreadable ({type(exc).__name__}); OCR"
     else:
-        usable, reason = judge_text_layer("".join(w.text for w in words), config)
+        usable, reason = judge_text_layer("".join(ln.text for ln in lines), config)
         if usable:
-            lines = tuple(make_line(i, ws, scale) for i, ws in enumerate(group_into_lines(words), start=1))
             width, height = round(float(plumb_page.width) * scale), round(float(plumb_page.height) * scale)
-            return Page(page_no, width, height, "text_layer", lines, reason=reason)
+            return Page(page_no, width, height, "text_layer", tuple(lines), reason=reason)
 
     def render():
         bitmap = pdf[index].render(scale=scale, grayscale=True)

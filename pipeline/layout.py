@@ -75,3 +75,62 @@ def group_into_lines(words: list[Word]) -> list[list[Word]]:
                 continue
         lines.append([w])
     return lines
+
+
+def _is_mark(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(ch) in ("Mn", "Me")
+
+
+def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
+    """Lines from a PDF text layer's characters (pdfplumber ``page.chars``), in stream order.
+
+    Thai combining marks have zero width and are often positioned left of the character they
+    belong to, so sorting by x (as word extraction does) scrambles them. Here a mark follows the
+    base character it comes after in the content stream, characters are grouped into lines by
+    their baseline, and spaces and tabs are inferred from the gaps between base characters.
+    """
+    rows: dict[int, list[list[dict]]] = {}  # baseline → clusters (a base char and its marks)
+    last: list[dict] | None = None
+    for ch in chars:
+        text = ch.get("text", "")
+        if not text or not ch.get("upright", True):
+            continue
+        if _is_mark(text[0]) and last is not None:
+            last.append(ch)
+            continue
+        key = round(float(ch["bottom"]))
+        band = next((k for k in (key, key - 1, key + 1) if k in rows), key)
+        last = [ch]
+        rows.setdefault(band, []).append(last)
+    lines = []
+    for number, band in enumerate(sorted(rows), start=1):
+        clusters = rows[band]
+        size = median(float(c[0].get("size") or (c[0]["bottom"] - c[0]["top"])) for c in clusters) or 1.0
+        out: list[str] = []
+        prev: dict | None = None
+        for cluster in clusters:
+            base = cluster[0]
+            if prev is not None and base["text"] != " " and prev["text"] != " ":
+                gap = float(base["x0"]) - float(prev["x1"])
+                if gap > TAB_GAP * size * 0.9:
+                    out.append("\t")
+                elif gap > 0.2 * size:
+                    out.append(" ")
+            out.append("".join(c["text"] for c in cluster))
+            prev = base
+        text = " ".join("".join(out).split(" ")).strip()
+        text = "\t".join(part.strip() for part in text.split("\t"))
+        bases = [c[0] for c in clusters if c[0]["text"].strip()]
+        if not bases:
+            continue
+        x0 = min(float(c["x0"]) for c in bases)
+        x1 = max(float(c["x1"]) for c in bases)
+        y0 = min(float(c["top"]) for c in bases)
+        y1 = max(float(c["bottom"]) for c in bases)
+        lines.append(
+            Line(number=len(lines) + 1, text=text, raw_text=text,
+                 bbox=BBox(round(x0 * scale), round(y0 * scale), round(x1 * scale), round(y1 * scale)))
+        )
+    return lines

@@ -24,11 +24,21 @@ def _joiner(left: str, right: str) -> str:
     return " "
 
 
-def _wraps(prev: Line, line: Line, right: float, width: float, line_height: float) -> bool:
+def _wraps(group: list[Line], line: Line, left: float, right: float, line_height: float) -> bool:
+    """Does ``line`` continue the paragraph in ``group``? Either the last line reached the right
+    margin (a wrapped paragraph), or the paragraph is a table row (it has column gaps) and
+    ``line`` sits in a later column (a wrapped cell)."""
+    prev = group[-1]
     assert prev.bbox and line.bbox
-    reaches_margin = prev.bbox.x1 >= right - 0.12 * width
-    close = line.bbox.y0 - prev.bbox.y1 < 0.9 * line_height
-    return reaches_margin and close and not STARTS_NEW.match(line.text)
+    width = right - left
+    close = line.bbox.y0 - prev.bbox.y1 < 0.6 * line_height
+    if not close or STARTS_NEW.match(line.text):
+        return False
+    indent, shortfall = prev.bbox.x0 - left, right - prev.bbox.x1
+    centred = indent > 0.03 * width and abs(indent - shortfall) < 0.05 * width
+    if "\t" in group[0].text:  # a table row continues only inside a later column
+        return line.bbox.x0 > left + 0.2 * width
+    return shortfall <= 0.12 * width and not centred
 
 
 def paragraphs(doc: Document) -> list[Paragraph]:
@@ -43,11 +53,11 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             xs1 = sorted(ln.bbox.x1 for ln in body)  # type: ignore[union-attr]
             xs0 = sorted(ln.bbox.x0 for ln in body)  # type: ignore[union-attr]
             right = xs1[int(0.9 * (len(xs1) - 1))]
-            width = max(1.0, right - xs0[int(0.1 * (len(xs0) - 1))])
+            left = xs0[int(0.1 * (len(xs0) - 1))]
             line_height = median(ln.bbox.height for ln in body) or 1.0  # type: ignore[union-attr]
         group: list[Line] = []
         for line in body:
-            if group and boxed and _wraps(group[-1], line, right, width, line_height):
+            if group and boxed and _wraps(group, line, left, right, line_height):
                 group.append(line)
                 continue
             if group:

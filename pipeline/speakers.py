@@ -7,9 +7,13 @@ import re
 from extractors import patterns as P
 from pipeline.model import AttendanceStatus, Attendee, SpeakerRole
 
-#: An alias matches as a whole word: not followed by another Thai letter ("ฝ่ายเลขา" ≠ "ฝ่ายเลขานุการ").
+#: An alias matches as a whole word: one ending in a Thai letter must not be followed by another
+#: ("ฝ่ายเลขา" is not the start of "ฝ่ายเลขานุการ"); "ผอ." and "ฝ่ายเลขาฯ" end in a mark of their own.
 _ALIAS = re.compile(
-    "(?:" + "|".join(re.escape(a) for a in sorted(P.OFFICE_ALIASES, key=len, reverse=True)) + r")(?![\u0e01-\u0e2e\u0e30-\u0e4e])"
+    "|".join(
+        re.escape(a) + (r"(?![\u0e01-\u0e2e\u0e30-\u0e4e])" if "\u0e01" <= a[-1] <= "\u0e2e" else "")
+        for a in sorted(P.OFFICE_ALIASES, key=len, reverse=True)
+    )
 )
 
 
