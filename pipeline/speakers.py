@@ -11,7 +11,7 @@ from pipeline.model import AttendanceStatus, Attendee, SpeakerRole
 #: ("ฝ่ายเลขา" is not the start of "ฝ่ายเลขานุการ"); "ผอ." and "ฝ่ายเลขาฯ" end in a mark of their own.
 _ALIAS = re.compile(
     "|".join(
-        re.escape(a) + (r"(?![\u0e01-\u0e2e\u0e30-\u0e4e])" if "\u0e01" <= a[-1] <= "\u0e2e" else "")
+        re.escape(a) + (r"(?![\u0e01-\u0e2e\u0e30-\u0e4e])" if "\u0e01" <= a[-1] <= "\u0e4e" and a[-1] != "ฯ" else "")
         for a in sorted(P.OFFICE_ALIASES, key=len, reverse=True)
     )
 )
