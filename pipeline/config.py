@@ -11,7 +11,7 @@ from typing import Any
 @dataclass(frozen=True)
 class OcrConfig:
     lang: str = "tha+eng"
-    psm: int = 6  # one uniform block: keeps a left label column on the same line as its text
+    psm: int = 4  # one column of lines: a left label column stays on the line of its text
     dpi: int = 300
     timeout_s: float = 120.0  # per page; a page that hangs Tesseract is recorded as failed
     #: A text layer is trusted when a page has at least this many characters of text ...

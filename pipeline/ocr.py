@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -19,7 +20,7 @@ from PIL import Image
 from pipeline.config import OcrConfig
 from pipeline.errors import MissingComponentError, OcrError
 from pipeline.layout import Word, make_line
-from pipeline.model import Page
+from pipeline.model import BBox, Line, Page
 
 INSTALL_HINT = "install it with: sudo apt-get install tesseract-ocr tesseract-ocr-tha (or run `make setup`)"
 
@@ -41,35 +42,77 @@ def check_tesseract(lang: str) -> None:
         )
 
 
-def tesseract_config(config: OcrConfig) -> str:
-    # preserve_interword_spaces keeps Tesseract from inventing spaces inside Thai words.
-    return f"--psm {config.psm} --dpi {config.dpi} -c preserve_interword_spaces=1"
+def tesseract_config(config: OcrConfig, psm: int | None = None) -> str:
+    # preserve_interword_spaces: Thai has no spaces between words, so Tesseract's text output
+    # keeps only the spaces it saw; its TSV splits Thai into clusters, so the text comes from there.
+    return (
+        f"--psm {psm or config.psm} --dpi {config.dpi} -c preserve_interword_spaces=1 "
+        "-c tessedit_create_tsv=1"
+    )
 
 
-def run_tesseract(image: Image.Image, config: OcrConfig) -> str:
-    """Run Tesseract on one page image and return its TSV output."""
-    import pytesseract
+def run_tesseract(image: Image.Image, config: OcrConfig, psm: int | None = None) -> str:
+    """Run Tesseract once on an image; return its TSV with each line's text filled in.
 
+    One recognition pass writes both the TSV (boxes, confidences) and the plain text (Tesseract's
+    own word spacing for Thai); :func:`annotate_lines` puts each text line into the TSV's empty
+    level-4 (line) row, so the TSV alone holds everything and can be frozen for tests.
+    """
+    from pytesseract import pytesseract as pt
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per page: processes scale better
+    image.format = "PPM"  # uncompressed temp file: PNG encoding of a 300-dpi page costs ~0.5 s
     try:
-        return pytesseract.image_to_data(
-            image, lang=config.lang, config=tesseract_config(config), timeout=config.timeout_s
-        )
+        with pt.save(image) as (base, input_file):
+            pt.run_tesseract(input_file, base, "txt", config.lang, tesseract_config(config, psm), 0, config.timeout_s)
+            tsv = Path(base + ".tsv").read_text(encoding="utf-8")
+            txt = Path(base + ".txt").read_text(encoding="utf-8")
     except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
         raise OcrError(f"Tesseract timed out after {config.timeout_s:.0f} s") from exc
-    except pytesseract.TesseractError as exc:
+    except pt.TesseractError as exc:
         raise OcrError(f"Tesseract failed: {exc.message or exc}") from exc
+    return annotate_lines(tsv, txt)
+
+
+_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+
+
+def annotate_lines(tsv: str, txt: str) -> str:
+    """Fill each TSV line row (level 4) with the matching line of Tesseract's text output.
+
+    Lines are matched in order among lines that have words; if the counts differ the TSV is
+    returned unchanged and lines are rebuilt from word gaps instead.
+    """
+    rows = [r.split("\t") for r in tsv.splitlines()]
+    if not rows:
+        return tsv
+    text_lines = [ln.strip() for ln in txt.splitlines() if ln.strip()]
+    has_words: dict[tuple[str, ...], bool] = {}
+    for r in rows[1:]:
+        if len(r) >= 12 and r[0] == "5" and r[11].strip():
+            has_words[tuple(r[1:5])] = True
+    line_rows = [r for r in rows[1:] if len(r) >= 11 and r[0] == "4" and has_words.get(tuple(r[1:5]))]
+    if len(line_rows) != len(text_lines):
+        return tsv
+    for r, text in zip(line_rows, text_lines):
+        if len(r) == 11:
+            r.append("")
+        r[11] = text.replace("\t", " ")
+    return "\n".join("\t".join(r) for r in rows) + "\n"
 
 
 def parse_tesseract_tsv(tsv: str, page_no: int) -> Page:
-    """Build a :class:`Page` from Tesseract's TSV (level 5 rows are words).
+    """Build a :class:`Page` from Tesseract's TSV.
 
-    Words are grouped by Tesseract's own (block, paragraph, line) numbers; rows of other pages in a
-    multi-page TSV are ignored, so one frozen file can hold a whole document.
+    Lines are Tesseract's (block, paragraph, line) groups. A line row (level 4) that carries text
+    (see :func:`annotate_lines`) gives the line's text; otherwise the text is rebuilt from the words'
+    gaps. Rows of other pages are ignored, so one frozen file can hold a whole document.
     """
     reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     width = height = None
     seen = False
     groups: dict[tuple[int, int, int], list[Word]] = {}
+    line_text: dict[tuple[int, int, int], tuple[str, BBox, float | None]] = {}
     for row in reader:
         if int(row["page_num"]) != page_no:
             continue
@@ -77,22 +120,57 @@ def parse_tesseract_tsv(tsv: str, page_no: int) -> Page:
         level = int(row["level"])
         if level == 1:
             width, height = int(row["width"]), int(row["height"])
-        if level != 5:
+        if level not in (4, 5):
             continue
-        text = (row.get("text") or "").strip()
-        if not text:
-            continue
-        left, top = int(row["left"]), int(row["top"])
-        conf = float(row["conf"])
         key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-        groups.setdefault(key, []).append(
-            Word(text, left, top, left + int(row["width"]), top + int(row["height"]),
-                 conf / 100 if conf >= 0 else None)
-        )
+        text = (row.get("text") or "").strip()
+        left, top = int(row["left"]), int(row["top"])
+        box = (left, top, left + int(row["width"]), top + int(row["height"]))
+        conf = float(row["conf"])
+        if level == 4:
+            if text:
+                line_text[key] = (text, BBox(*box), conf / 100 if conf >= 0 else None)
+            continue
+        if text:
+            groups.setdefault(key, []).append(Word(text, *box, conf / 100 if conf >= 0 else None))
     if not seen:
         raise OcrError(f"the OCR output has no page {page_no}")
-    lines = [make_line(i, words) for i, words in enumerate(groups.values(), start=1)]
+    lines = []
+    for key in sorted(set(groups) | set(line_text)):
+        words = groups.get(key, [])
+        if key in line_text:
+            text, box, conf = line_text[key]
+            confs = [w.conf for w in words if w.conf is not None]
+            if conf is None and confs:
+                conf = round(sum(confs) / len(confs), 4)
+            lines.append(Line(len(lines) + 1, text, text, box, conf))
+        elif words:
+            lines.append(make_line(len(lines) + 1, words))
     return Page(page_no, width, height, "ocr", tuple(lines), reason="ocr")
+
+
+def find_mark_lines(page: Page) -> list[tuple[int, int]]:
+    """Pairs (marks, base) of line indexes where Tesseract split a line's upper marks (tone marks,
+    upper vowels) off into a thin line of its own, overlapping the line below it.
+
+    Those "lines" read as garbage and the line below loses its marks (ที่ → ที), a known
+    Tesseract problem with Thai when there is space above a line.
+    """
+    boxed = [ln for ln in page.lines if ln.bbox]
+    if len(boxed) < 2:
+        return []
+    heights = sorted(ln.bbox.height for ln in boxed)  # type: ignore[union-attr]
+    typical = heights[len(heights) // 2]
+    pairs = []
+    for i, (upper, lower) in enumerate(zip(page.lines, page.lines[1:])):
+        if not upper.bbox or not lower.bbox:
+            continue
+        thin = upper.bbox.height < 0.75 * typical
+        overlaps = upper.bbox.y1 > lower.bbox.y0 and upper.bbox.y0 < lower.bbox.y0
+        above = upper.bbox.x0 >= lower.bbox.x0 - 0.05 * typical and upper.bbox.x1 <= lower.bbox.x1 + 0.5 * typical
+        if thin and overlaps and above:
+            pairs.append((i, i + 1))
+    return pairs
 
 
 class OcrEngine(Protocol):
@@ -108,11 +186,53 @@ class TesseractEngine:
     def recognize(self, render: Callable[[], Image.Image], page_no: int, reason: str) -> Page:
         image = render()
         try:
-            tsv = run_tesseract(image, self.config)
+            tsv = self.page_tsv(image, page_no)
         finally:
             image.close()
-        page = parse_tesseract_tsv(tsv, 1)
-        return Page(page_no, page.width, page.height, "ocr", page.lines, reason=reason)
+        return replace(parse_tesseract_tsv(tsv, page_no), reason=reason)
+
+    def page_tsv(self, image: Image.Image, page_no: int) -> str:
+        """OCR a page, re-read lines whose marks were split off, and return the page's lines as
+        TSV (this is what ``samples/*/frozen/*.tsv`` keeps)."""
+        page = parse_tesseract_tsv(run_tesseract(image, self.config), 1)
+        lines = list(page.lines)
+        drop: set[int] = set()
+        for mark, base in find_mark_lines(page):
+            drop.add(mark)
+            redone = self._reread(image, lines[mark], lines[base])
+            if redone is not None:
+                lines[base] = redone
+        kept = [ln for i, ln in enumerate(lines) if i not in drop]
+        return lines_to_tsv(replace(page, lines=tuple(kept)), page_no)
+
+    def _reread(self, image: Image.Image, marks: Line, base: Line) -> Line | None:
+        """OCR the region of a line and its split-off marks as one text line (psm 7)."""
+        assert marks.bbox and base.bbox
+        pad = max(4, base.bbox.height // 4)
+        x0, y0 = max(0, min(marks.bbox.x0, base.bbox.x0) - pad), max(0, marks.bbox.y0 - pad)
+        x1, y1 = min(image.width, max(marks.bbox.x1, base.bbox.x1) + pad), min(image.height, base.bbox.y1 + pad)
+        try:
+            line_page = parse_tesseract_tsv(run_tesseract(image.crop((x0, y0, x1, y1)), self.config, psm=7), 1)
+        except OcrError:
+            return None
+        if not line_page.lines:
+            return None
+        text = " ".join(ln.text for ln in line_page.lines)
+        confs = [ln.confidence for ln in line_page.lines if ln.confidence is not None]
+        box = BBox(x0 + min(ln.bbox.x0 for ln in line_page.lines if ln.bbox), y0 + min(ln.bbox.y0 for ln in line_page.lines if ln.bbox),
+                   x0 + max(ln.bbox.x1 for ln in line_page.lines if ln.bbox), y0 + max(ln.bbox.y1 for ln in line_page.lines if ln.bbox))
+        return Line(base.number, text, text, box, round(sum(confs) / len(confs), 4) if confs else base.confidence)
+
+
+def lines_to_tsv(page: Page, page_no: int) -> str:
+    """A page's lines in Tesseract's TSV layout: a page row, then one line row (level 4) per line
+    with its text, box and confidence."""
+    rows = [_HEADER, f"1\t{page_no}\t0\t0\t0\t0\t0\t0\t{page.width or 0}\t{page.height or 0}\t-1\t"]
+    for i, ln in enumerate(page.lines, start=1):
+        b = ln.bbox or BBox(0, 0, 0, 0)
+        conf = -1 if ln.confidence is None else round(ln.confidence * 100, 2)
+        rows.append(f"4\t{page_no}\t1\t1\t{i}\t0\t{b.x0}\t{b.y0}\t{b.x1 - b.x0}\t{b.y1 - b.y0}\t{conf}\t{ln.text}")
+    return "\n".join(rows) + "\n"
 
 
 @dataclass(frozen=True)
@@ -127,17 +247,4 @@ class FrozenOcrEngine:
         return cls(path.read_text(encoding="utf-8"))
 
     def recognize(self, render: Callable[[], Image.Image], page_no: int, reason: str) -> Page:
-        page = parse_tesseract_tsv(self.tsv, page_no)
-        return Page(page_no, page.width, page.height, "ocr", page.lines, reason=reason)
-
-
-def renumber_tsv(tsv: str, page_no: int, header: bool) -> str:
-    """Set ``page_num`` of a single-page TSV, to concatenate pages into one frozen file."""
-    rows = tsv.splitlines()
-    out = [rows[0]] if header else []
-    for row in rows[1:]:
-        if row.strip():
-            cells = row.split("\t")
-            cells[1] = str(page_no)
-            out.append("\t".join(cells))
-    return "\n".join(out) + "\n"
+        return replace(parse_tesseract_tsv(self.tsv, page_no), reason=reason)
