@@ -52,17 +52,18 @@ def parse_attendee(text: str, seq: int, status: AttendanceStatus, span: Span) ->
     if status is AttendanceStatus.ABSENT and (r := P.ABSENCE_REASON.search(rest)):
         note, rest = r[1], rest[: r.start()].rstrip()
     prefix, rest = split_prefix(rest)
-    # tabs separate columns when the layout had them; otherwise single spaces do
+    # Columns are separated by tabs when the layout had them; first and last names are single
+    # words in any case, so whatever follows them (in their cell or the next) is the position.
     cells = [c.strip() for c in re.split(r"\t+", rest) if c.strip()]
-    head = cells[0].split(" ") if cells else []
-    first = head[0] if head else None
-    tail = [" ".join(head[1:])] if len(head) > 1 else []
-    cells = tail + cells[1:]
-    if len(cells) == 1 and "\t" not in rest:  # "มีเพียร รองผู้ว่าราชการ... ประธาน" in one cell
-        last, _, position = cells[0].partition(" ")
-        cells = [last] + ([position] if position else [])
-    last = cells[0] if cells else None
-    position_cells = cells[1:]
+    tokens = " ".join(cells[:1]).split(" ")
+    first = tokens[0] or None
+    rest_cells = ([" ".join(tokens[1:])] if len(tokens) > 1 else []) + cells[1:]
+    last = None
+    if rest_cells:
+        head, _, more = rest_cells[0].partition(" ")
+        last = head
+        rest_cells = ([more] if more else []) + rest_cells[1:]
+    position_cells = rest_cells
     role = None
     if position_cells:
         tokens = position_cells[-1].rsplit(" ", 1)

@@ -78,18 +78,23 @@ def _time_in_header(text: str) -> str | None:
     return None
 
 
+def _is_name(text: str) -> bool:
+    """A name in parentheses, not "(ลงชื่อ)" or a row of dots."""
+    return not P.SIGNATURE.search(text) and sum(ch.isalpha() for ch in text) >= 3
+
+
 def with_signatures(meeting: Meeting, closing: list[Paragraph]) -> Meeting:
     """Recorder and reviewer from the signature block: a role line and the "(name)" near it."""
-    names = [(i, m["name"]) for i, p in enumerate(closing) if (m := P.NAME_IN_PARENS.match(p.text.strip()))]
+    names = [(i, m["name"]) for i, p in enumerate(closing) if (m := P.NAME_IN_PARENS.match(p.text.strip())) and _is_name(m["name"])]
     found: dict[str, str] = {}
     used: set[int] = set()
     for i, para in enumerate(closing):
         role = "reviewer" if P.REVIEWER.search(para.text) else "recorder" if P.RECORDER.search(para.text) else None
         if role is None or role in found:
             continue
-        inline = re.search(r"\(\s*([^()]{3,60}?)\s*\)", para.text)
+        inline = [m[1] for m in re.finditer(r"\(\s*([^()]{3,60}?)\s*\)", para.text) if _is_name(m[1])]
         if inline and not P.NAME_IN_PARENS.match(para.text.strip()):
-            found[role] = inline[1]
+            found[role] = inline[0]
             continue
         # the name usually follows the role line; in some layouts it comes just before it
         after = [(j, n) for j, n in names if i < j <= i + 3 and j not in used]

@@ -15,15 +15,27 @@ from pythainlp.util.date import thai_abbr_months, thai_full_months
 _DROPPABLE = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d")
 
 
-def tolerant(word: str) -> str:
-    """Regex source for ``word`` with droppable Thai marks made optional.
+#: Classes of marks that OCR confuses with one another: upper vowels, lower vowels, tone marks.
+_CONFUSED = (
+    set("\u0e34\u0e35\u0e36\u0e37"),  # ิ ี ึ ื
+    set("\u0e38\u0e39"),  # ุ ู
+    set("\u0e48\u0e49\u0e4a\u0e4b"),  # ่ ้ ๊ ๋
+)
 
-    >>> bool(re.fullmatch(tolerant("ระเบียบวาระที่"), "ระเบียบวาระที"))
-    True
+
+def tolerant(word: str) -> str:
+    """Regex source for ``word`` with droppable Thai marks made optional, and each mark matching
+    any mark of its class (OCR reads ที่ as ที, ทิ or ที้).
+
+    >>> [bool(re.fullmatch(tolerant("ระเบียบวาระที่"), s)) for s in ("ระเบียบวาระที", "ระเบียบวาระทิ่")]
+    [True, True]
     """
     out = []
     for ch in word:
-        if ch in _DROPPABLE:
+        cls = next((c for c in _CONFUSED if ch in c), None)
+        if cls:
+            out.append("[" + "".join(sorted(cls)) + "]?")
+        elif ch in _DROPPABLE:
             out.append(re.escape(ch) + "?")
         elif ch == " ":
             out.append(r"\s*")
@@ -56,10 +68,11 @@ PAREN_LIST = re.compile(r"^\(?(\d{1,2})\)\s*(?P<rest>.*)$")
 DOT_LIST = re.compile(r"^(\d{1,2})\.(?!\d)\s*(?P<rest>.*)$")
 
 # --- Resolutions ----------------------------------------------------------------------------------
-#: มติที่ประชุม / มติ: / ที่ประชุมมีมติ / ที่ประชุมพิจารณาแล้วมีมติ, the text may follow on the line.
+#: มติที่ประชุม / มติ: / ที่ประชุมมีมติ / ที่ประชุมพิจารณาแล้วมีมติ / ที่ประชุม - ..., the text may follow.
 RESOLUTION_MARKER = re.compile(
     rf"^{BULLET}?(?:{_alt('มติที่ประชุม', 'ที่ประชุมมีมติ', 'ที่ประชุมพิจารณาแล้วมีมติ', 'ที่ประชุมพิจารณาแล้ว')}"
-    rf"|{tolerant('มติ')}(?=\s|[:：\-]|$)){SEP}(?P<text>.*)$"
+    rf"|{tolerant('มติ')}(?=\s|[:：\-]|$)"
+    rf"|{tolerant('ที่ประชุม')}(?=\s*[:：\-–]\s*\S)){SEP}(?P<text>.*)$"  # "ที่ประชุม - รับทราบ"
 )
 #: A line holding nothing but a decision ("รับทราบ", "-รับทราบ-", "ที่ประชุมรับทราบ"), read as an
 #: unmarked resolution when it closes an item's text.
@@ -134,7 +147,7 @@ WEEKDAY = re.compile(rf"{tolerant('วัน')}(?P<weekday>จันทร์|�
 VENUE = re.compile(rf"^(?:ณ|{tolerant('สถานที่ประชุม')}|{tolerant('สถานที่')})\s*[:：]?\s*(?P<venue>\S.*)$")
 TIME = re.compile(r"(?P<h>\d{1,2})\s*[.:]\s*(?P<m>\d{2})\s*(?:น\s*\.?|นาฬิกา)")
 START_TIME = re.compile(rf"{_alt('เริ่มประชุม', 'เปิดประชุม', 'เริ่มการประชุม', 'เปิดการประชุม')}")
-END_TIME = re.compile(rf"{_alt('เลิกประชุม', 'ปิดประชุม', 'ปิดการประชุม', 'เลิกการประชุม')}")
+END_TIME = re.compile(rf"(?<!เ){_alt('เลิกประชุม', 'ปิดประชุม', 'ปิดการประชุม', 'เลิกการประชุม')}")  # not เปิดประชุม
 SIGNATURE = re.compile(rf"{_alt('ลงชื่อ', 'ลงนาม')}")
 RECORDER = re.compile(
     rf"{_alt('ผู้จดบันทึก', 'ผู้จดรายงาน', 'ผู้บันทึก', 'ผู้บันทึกรายงาน', 'ผู้จดบันทึกรายงาน', 'ผู้จดรายงานการประชุม', 'ผู้จัดบันทึก', 'ผู้จัดทำรายงาน', 'ผู้สรุป')}"

@@ -198,7 +198,9 @@ def read_image(path: Path, config: OcrConfig, engine: OcrEngine) -> list[Page]:
     except UnidentifiedImageError as exc:
         raise InputFileError(f"not a readable image ({path.suffix} file with unknown content)") from exc
     except Image.DecompressionBombError as exc:
-        raise InputFileError(f"image refused as a decompression bomb: {exc}") from exc
+        raise InputFileError(f"image too large, refused as a possible decompression bomb ({exc})") from exc
+    except OSError as exc:
+        raise InputFileError(f"the image data is truncated or corrupt ({exc})") from exc
     with image:
         width, height = image.size
         if width * height > config.max_image_pixels:

@@ -7,6 +7,7 @@ very wide one is a column break written as a tab (attendance tables, speaker-lab
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from statistics import median
 
@@ -15,6 +16,8 @@ from pipeline.model import BBox, Line
 #: Gaps, as a share of the line's height: above SPACE_GAP a space, above TAB_GAP a tab.
 SPACE_GAP = 0.28
 TAB_GAP = 1.6
+#: Tesseract writes a wide gap in its text output as a run of spaces (preserve_interword_spaces).
+COLUMN_GAP = re.compile(r" {3,}")
 
 
 @dataclass(frozen=True)
@@ -43,21 +46,44 @@ def join_words(words: list[Word], line_height: float) -> str:
     return "".join(out)
 
 
-def make_line(number: int, words: list[Word], scale: float = 1.0) -> Line:
-    """One :class:`Line` from the words of a line; ``scale`` converts word units to pixels."""
+def token_boxes(text: str, words: list[Word]) -> tuple[tuple[float, float], ...]:
+    """The x-range of each whitespace-separated token of ``text``, from the words it is made of
+    (Tesseract's words are Thai clusters: a token is one or more of them). Empty if they differ."""
+    boxes = []
+    ordered = sorted(words, key=lambda w: w.x0)
+    i = 0
+    for token in text.split():
+        need, got, start = len(token), 0, i
+        while i < len(ordered) and got < need:
+            got += len(ordered[i].text.replace(" ", ""))
+            i += 1
+        if got != need or i == start:
+            return ()
+        boxes.append((ordered[start].x0, max(w.x1 for w in ordered[start:i])))
+    return tuple(boxes) if i == len(ordered) else ()
+
+
+def make_line(number: int, words: list[Word], scale: float = 1.0, text: str | None = None) -> Line:
+    """One :class:`Line` from the words of a line; ``scale`` converts word units to pixels.
+
+    ``text``, when given (Tesseract's own text for the line), replaces the joined words; its runs
+    of three or more spaces are column gaps, written as tabs.
+    """
     x0 = min(w.x0 for w in words)
     y0 = min(w.y0 for w in words)
     x1 = max(w.x1 for w in words)
     y1 = max(w.y1 for w in words)
     height = median([w.y1 - w.y0 for w in words]) or (y1 - y0) or 1.0
     confs = [w.conf for w in words if w.conf is not None]
-    text = join_words(words, height)
+    text = "\t".join(COLUMN_GAP.split(text.strip())) if text is not None else join_words(words, height)
+    boxes = token_boxes(text, words)
     return Line(
         number=number,
         text=text,
         raw_text=text,
         bbox=BBox(round(x0 * scale), round(y0 * scale), round(x1 * scale), round(y1 * scale)),
         confidence=round(sum(confs) / len(confs), 4) if confs else None,
+        words=tuple((round(a * scale), round(b * scale)) for a, b in boxes),
     )
 
 
@@ -109,6 +135,7 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
         clusters = rows[band]
         size = median(float(c[0].get("size") or (c[0]["bottom"] - c[0]["top"])) for c in clusters) or 1.0
         out: list[str] = []
+        pieces: list[Word] = []  # the clusters with their boxes, to find each token's x-range
         prev: dict | None = None
         for cluster in clusters:
             base = cluster[0]
@@ -118,7 +145,10 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
                     out.append("\t")
                 elif gap > 0.2 * size:
                     out.append(" ")
-            out.append("".join(c["text"] for c in cluster))
+            piece = "".join(c["text"] for c in cluster)
+            out.append(piece)
+            if piece.strip():
+                pieces.append(Word(piece.strip(), float(base["x0"]), 0, float(base["x1"]), 0))
             prev = base
         text = " ".join("".join(out).split(" ")).strip()
         text = "\t".join(part.strip() for part in text.split("\t"))
@@ -129,8 +159,10 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
         x1 = max(float(c["x1"]) for c in bases)
         y0 = min(float(c["top"]) for c in bases)
         y1 = max(float(c["bottom"]) for c in bases)
+        boxes = token_boxes(text, pieces)
         lines.append(
             Line(number=len(lines) + 1, text=text, raw_text=text,
-                 bbox=BBox(round(x0 * scale), round(y0 * scale), round(x1 * scale), round(y1 * scale)))
+                 bbox=BBox(round(x0 * scale), round(y0 * scale), round(x1 * scale), round(y1 * scale)),
+                 words=tuple((round(a * scale), round(b * scale)) for a, b in boxes))
         )
     return lines

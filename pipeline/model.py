@@ -39,7 +39,9 @@ class Line:
     raw_text: str
     bbox: BBox | None = None
     confidence: float | None = None
-    furniture: bool = False  # page number, continuation marker, ruling: kept for provenance only
+    furniture: bool = False  # page furniture or OCR noise: kept for provenance, left out of the text
+    #: (x0, x1) in pixels of each whitespace-separated token of ``text``, when known
+    words: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,27 +85,44 @@ class Span:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """Lines of one page joined into one logical line."""
+    """Lines of one page joined into one logical line; ``segments`` say which line each stretch
+    of the text came from, as (start, end, line number)."""
 
     text: str
     page: int
-    lines: tuple[int, ...]  # line numbers on the page
-    offsets: tuple[int, ...]  # where each line's text starts in ``text``
+    segments: tuple[tuple[int, int, int], ...]
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        return tuple(sorted({line for _, _, line in self.segments}))
 
     @property
     def span(self) -> Span:
-        return Span(self.page, self.lines[0], self.lines[-1])
+        lines = self.lines
+        return Span(self.page, lines[0], lines[-1])
 
     def line_at(self, offset: int) -> int:
-        """The page line holding character ``offset`` of the paragraph text."""
-        number = self.lines[0]
-        for line, start in zip(self.lines, self.offsets):
+        """The page line holding character ``offset`` of the text."""
+        best = self.segments[0][2]
+        for start, end, line in self.segments:
+            if start <= offset < end:
+                return line
             if start <= offset:
-                number = line
-        return number
+                best = line
+        return best
 
     def span_of(self, start: int, end: int) -> Span:
-        return Span(self.page, self.line_at(start), self.line_at(max(start, end - 1)))
+        a, b = self.line_at(start), self.line_at(max(start, end - 1))
+        return Span(self.page, min(a, b), max(a, b))
+
+    def tail(self, start: int) -> Paragraph:
+        """The paragraph from character ``start`` on (the text after a marker or a label)."""
+        lead = len(self.text[start:]) - len(self.text[start:].lstrip())
+        start += lead
+        segments = tuple(
+            (max(0, s - start), e - start, line) for s, e, line in self.segments if e > start
+        )
+        return Paragraph(self.text[start:].rstrip(), self.page, segments or self.segments[-1:])
 
 
 class AttendanceStatus(str, Enum):

@@ -81,6 +81,27 @@ TRAILING_CONTINUATION = re.compile(r"\s+/\s*\S[^/]{0,60}?\.{3,}\s*$")
 RULING = re.compile(r"^[-_=.·\s]{3,}$")
 
 
+#: OCR reads a leading dash bullet as ":", "=", ";" or "~" (": การดำเนินงาน..." for "- การดำเนินงาน...").
+OCR_BULLET = re.compile(r"^[:=;~]\s+(?=\S)")
+#: Tesseract's confidence below which a line is noise (dust, smudges, split-off marks), not text.
+NOISE_CONFIDENCE = 0.5
+
+
+#: Tesseract keeps a wide gap between columns as a run of spaces (preserve_interword_spaces).
+OCR_COLUMN_GAP = re.compile(r" {3,}")
+
+
+def ocr_columns_to_tabs(text: str) -> str:
+    """A run of three or more spaces in OCR text is a column gap: ``"นายเอกวิทย์     มีเพียร"``
+    → ``"นายเอกวิทย์\tมีเพียร"``. Runs before normalisation collapses spaces."""
+    return OCR_COLUMN_GAP.sub("\t", text)
+
+
+def fix_ocr_bullet(text: str) -> str:
+    """``fix_ocr_bullet(": กรรมการพัฒนาชุมชน") -> "- กรรมการพัฒนาชุมชน"``; OCR lines only."""
+    return OCR_BULLET.sub("- ", text)
+
+
 def is_furniture(text: str) -> bool:
     """True for a line that is page furniture, not content.
 
@@ -96,8 +117,13 @@ def strip_trailing_continuation(text: str) -> str:
     return TRAILING_CONTINUATION.sub("", text)
 
 
-def normalize_line(line: Line, config: NormalizeConfig) -> Line:
-    text = normalize_text(line.raw_text) if config.thai_digits else compose_thai(line.raw_text)
+def normalize_line(line: Line, config: NormalizeConfig, ocr: bool = False) -> Line:
+    raw = ocr_columns_to_tabs(line.raw_text) if ocr else line.raw_text
+    text = normalize_text(raw) if config.thai_digits else compose_thai(raw)
+    if ocr:
+        text = fix_ocr_bullet(text)
+        if line.confidence is not None and line.confidence < NOISE_CONFIDENCE:
+            return replace(line, text=text, furniture=True)
     if not config.drop_furniture:
         return replace(line, text=text)
     if is_furniture(text):
@@ -106,7 +132,8 @@ def normalize_line(line: Line, config: NormalizeConfig) -> Line:
 
 
 def normalize_page(page: Page, config: NormalizeConfig) -> Page:
-    return replace(page, lines=tuple(normalize_line(ln, config) for ln in page.lines))
+    ocr = page.origin == "ocr"
+    return replace(page, lines=tuple(normalize_line(ln, config, ocr) for ln in page.lines))
 
 
 def normalize_document(doc: Document, config: NormalizeConfig) -> Document:

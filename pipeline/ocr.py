@@ -138,14 +138,14 @@ def parse_tesseract_tsv(tsv: str, page_no: int) -> Page:
     lines = []
     for key in sorted(set(groups) | set(line_text)):
         words = groups.get(key, [])
-        if key in line_text:
+        if words:
+            line = make_line(len(lines) + 1, words, text=line_text[key][0] if key in line_text else None)
+            if key in line_text and line_text[key][2] is not None:
+                line = replace(line, confidence=line_text[key][2])
+            lines.append(line)
+        elif key in line_text:
             text, box, conf = line_text[key]
-            confs = [w.conf for w in words if w.conf is not None]
-            if conf is None and confs:
-                conf = round(sum(confs) / len(confs), 4)
             lines.append(Line(len(lines) + 1, text, text, box, conf))
-        elif words:
-            lines.append(make_line(len(lines) + 1, words))
     return Page(page_no, width, height, "ocr", tuple(lines), reason="ocr")
 
 
@@ -166,11 +166,18 @@ def find_mark_lines(page: Page) -> list[tuple[int, int]]:
         if not upper.bbox or not lower.bbox:
             continue
         thin = upper.bbox.height < 0.75 * typical
-        overlaps = upper.bbox.y1 > lower.bbox.y0 and upper.bbox.y0 < lower.bbox.y0
+        # marks sit on the line below: the thin box reaches well into the next line's box
+        overlaps = upper.bbox.y0 < lower.bbox.y0 and upper.bbox.y1 - lower.bbox.y0 > 0.25 * upper.bbox.height
+        garbage = (upper.confidence or 0) < 0.9 or _thai_letters(upper.text) < 0.5 * len(upper.text.replace(" ", ""))
         above = upper.bbox.x0 >= lower.bbox.x0 - 0.05 * typical and upper.bbox.x1 <= lower.bbox.x1 + 0.5 * typical
-        if thin and overlaps and above:
+        if thin and overlaps and above and garbage:
             pairs.append((i, i + 1))
     return pairs
+
+
+def _thai_letters(text: str) -> int:
+    """Thai consonants and vowels that sit on the baseline (what a marks-only line lacks)."""
+    return sum(1 for ch in text if "\u0e01" <= ch <= "\u0e30" or "\u0e40" <= ch <= "\u0e46")
 
 
 class OcrEngine(Protocol):
@@ -219,25 +226,32 @@ class TesseractEngine:
             return None
         text = " ".join(ln.text for ln in line_page.lines)
         confs = [ln.confidence for ln in line_page.lines if ln.confidence is not None]
+        conf = sum(confs) / len(confs) if confs else 0.0
+        if conf < (base.confidence or 0) - 0.05 or len(text) < 0.8 * len(base.text):
+            return None  # the re-read is worse: keep the line as first read
         box = BBox(x0 + min(ln.bbox.x0 for ln in line_page.lines if ln.bbox), y0 + min(ln.bbox.y0 for ln in line_page.lines if ln.bbox),
                    x0 + max(ln.bbox.x1 for ln in line_page.lines if ln.bbox), y0 + max(ln.bbox.y1 for ln in line_page.lines if ln.bbox))
         return Line(base.number, text, text, box, round(sum(confs) / len(confs), 4) if confs else base.confidence)
 
 
 def lines_to_tsv(page: Page, page_no: int) -> str:
-    """A page's lines in Tesseract's TSV layout: a page row, then one line row (level 4) per line
-    with its text, box and confidence."""
+    """A page's lines in Tesseract's TSV layout: a page row, then per line a line row (level 4)
+    with its text, box and confidence, and one word row (level 5) per whitespace-separated token."""
     rows = [_HEADER, f"1\t{page_no}\t0\t0\t0\t0\t0\t0\t{page.width or 0}\t{page.height or 0}\t-1\t"]
     for i, ln in enumerate(page.lines, start=1):
         b = ln.bbox or BBox(0, 0, 0, 0)
         conf = -1 if ln.confidence is None else round(ln.confidence * 100, 2)
-        rows.append(f"4\t{page_no}\t1\t1\t{i}\t0\t{b.x0}\t{b.y0}\t{b.x1 - b.x0}\t{b.y1 - b.y0}\t{conf}\t{ln.text}")
+        rows.append(f"4\t{page_no}\t1\t1\t{i}\t0\t{b.x0}\t{b.y0}\t{b.x1 - b.x0}\t{b.y1 - b.y0}\t{conf}\t{ln.text.replace(chr(9), '   ')}")
+        boxes = ln.words if len(ln.words) == len(ln.text.split()) else ((b.x0, b.x1),)
+        texts = ln.text.split() if len(boxes) > 1 else [ln.text.replace("\t", "   ")]
+        for j, ((x0, x1), text) in enumerate(zip(boxes, texts), start=1):
+            rows.append(f"5\t{page_no}\t1\t1\t{i}\t{j}\t{x0}\t{b.y0}\t{x1 - x0}\t{b.y1 - b.y0}\t{conf}\t{text}")
     return "\n".join(rows) + "\n"
 
 
 @dataclass(frozen=True)
 class FrozenOcrEngine:
-    """Replays OCR output saved earlier (``samples/<id>/ocr.tsv``), so golden tests do not depend on
+    """Replays OCR output saved earlier (``samples/<id>/frozen/<file>.tsv``), so golden tests do not depend on
     the local Tesseract version. Pages are not rendered at all."""
 
     tsv: str

@@ -36,8 +36,10 @@ def _wraps(group: list[Line], line: Line, left: float, right: float, line_height
         return False
     indent, shortfall = prev.bbox.x0 - left, right - prev.bbox.x1
     centred = indent > 0.03 * width and abs(indent - shortfall) < 0.05 * width
-    if "\t" in group[0].text:  # a table row continues only inside a later column
-        return line.bbox.x0 > left + 0.2 * width
+    row = group[0]
+    if "\t" in row.text:  # a table row continues only inside its cells, right of the row number
+        # (a continuation holding several cells may start under the number, in the first cell)
+        return "\t" in line.text or line.bbox.x0 > (row.words[0][1] if row.words else left + 0.2 * width)
     return shortfall <= 0.12 * width and not centred
 
 
@@ -52,7 +54,7 @@ def paragraphs(doc: Document) -> list[Paragraph]:
         if boxed:
             xs1 = sorted(ln.bbox.x1 for ln in body)  # type: ignore[union-attr]
             xs0 = sorted(ln.bbox.x0 for ln in body)  # type: ignore[union-attr]
-            right = xs1[int(0.9 * (len(xs1) - 1))]
+            right = xs1[int(0.98 * (len(xs1) - 1))]  # the right margin: the longest lines
             left = xs0[int(0.1 * (len(xs0) - 1))]
             line_height = median(ln.bbox.height for ln in body) or 1.0  # type: ignore[union-attr]
         group: list[Line] = []
@@ -68,12 +70,40 @@ def paragraphs(doc: Document) -> list[Paragraph]:
 
 
 def _merge(page: int, lines: list[Line]) -> Paragraph:
+    """Join a group's lines: a wrapped paragraph end to end; in a table row (tab-separated cells),
+    each continuation token goes to the end of the cell it sits under."""
+    first = lines[0]
+    tokens = first.text.split()
+    if len(lines) > 1 and "\t" in first.text and len(first.words) == len(tokens):
+        cells = [cell.split() for cell in first.text.split("\t")]
+        starts, i = [], 0
+        for cell in cells:
+            starts.append(first.words[i][0] if cell else 0)
+            i += len(cell)
+        pieces: list[list[tuple[str, int]]] = [[(" ".join(cell), first.number)] for cell in cells]
+        for line in lines[1:]:
+            assert line.bbox
+            words = line.text.split()
+            boxes = line.words if len(line.words) == len(words) else [(line.bbox.x0, line.bbox.x1)] * len(words)
+            for word, (x0, _) in zip(words, boxes):
+                k = max((j for j, cx0 in enumerate(starts) if cx0 <= x0 + 10), default=0)
+                if pieces[k][-1][1] == line.number:  # same line, same cell: keep its space
+                    text, number = pieces[k][-1]
+                    pieces[k][-1] = (f"{text} {word}", number)
+                else:
+                    pieces[k].append((word, line.number))
+        seps = ["\t"] * (len(cells) - 1)
+    else:
+        pieces = [[(ln.text.strip(), ln.number)] for ln in lines]
+        seps = [""] * (len(lines) - 1)  # decided by _joiner
     text = ""
-    offsets = []
-    for line in lines:
-        piece = line.text.strip()
-        if text:
-            text += _joiner(text, piece)
-        offsets.append(len(text))
-        text += piece
-    return Paragraph(text, page, tuple(ln.number for ln in lines), tuple(offsets))
+    segments = []
+    for i, cell in enumerate(pieces):
+        if i:
+            text += seps[i - 1] or _joiner(text, cell[0][0])
+        for j, (piece, number) in enumerate(cell):
+            if j:
+                text += _joiner(text, piece)
+            segments.append((len(text), len(text) + len(piece), number))
+            text += piece
+    return Paragraph(text, page, tuple(segments))

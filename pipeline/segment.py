@@ -184,7 +184,7 @@ class Segmenter:
             self.close_open()
             self.open = _Open("resolution", "", [])
             if m["text"].strip():
-                self.open.paras.append(_with_text(para, m["text"].strip()))
+                self.open.paras.append(para.tail(m.start("text")))
             return i + 1
         if P.BARE_RESOLUTION.match(text):
             if self.open and self.open.kind == "resolution" and not self.open.paras:
@@ -196,7 +196,7 @@ class Segmenter:
             return i + 1
         if (m := INLINE_LABEL.match(text)) and self.is_label(m["label"], None):
             self.close_open()
-            self.open = _Open("turn", m["label"].strip(), [_with_text(para, m["text"].strip())])
+            self.open = _Open("turn", m["label"].strip(), [para.tail(m.start("text"))])
             return i + 1
         if looks_like_label(text) and self.is_label(text, nxt):
             self.close_open()
@@ -260,11 +260,6 @@ class Segmenter:
         meeting = with_signatures(meeting, self.closing)
         items = tuple(_finish(item, self.attendees) for item in self.items)
         return Minutes(meeting, tuple(self.attendees), items, tuple(self.content))
-
-
-def _with_text(para: Paragraph, text: str) -> Paragraph:
-    """The paragraph with ``text`` (the part after a marker or label) and the same lines."""
-    return Paragraph(text, para.page, para.lines[:1] + para.lines[1:], para.offsets)
 
 
 def _finish(item: _Item, attendees: list[Attendee]) -> AgendaItem:

@@ -1,0 +1,56 @@
+# ThaiMinutes — `make run` and `make test` are all a fresh Debian machine needs.
+SHELL := /bin/bash
+PY := .venv/bin/python
+VENV_STAMP := .venv/.installed
+APT_PACKAGES := tesseract-ocr tesseract-ocr-tha fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: help setup system venv run test test-fast golden samples freeze check eval clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+setup: system $(VENV_STAMP) ## Install Tesseract (Thai), fonts and the .venv; does nothing when all is in place
+
+system:
+	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx tha \
+	   || ! fc-list 2>/dev/null | grep -qi laksaman; then \
+	  echo "installing $(APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+$(VENV_STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+run: setup ## Process samples/ into out/
+	.venv/bin/thaiminutes run samples/*/source --out out --workers $(WORKERS)
+
+test: setup ## Unit, golden and CLI tests, and one real Tesseract run
+	$(PY) -m pytest -q
+
+test-fast: setup ## Tests without the real-Tesseract ones
+	$(PY) -m pytest -q -m "not ocr"
+
+golden: setup ## Rewrite samples/*/expected from the current pipeline (review the diff!)
+	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_samples.py
+
+samples: setup ## Re-render sample PDFs from samples/*/source/minutes.txt, then re-freeze OCR
+	for f in samples/*/source/minutes.txt; do $(PY) samples/make_sample.py $$f; done
+	$(MAKE) freeze
+
+freeze: setup ## Re-run Tesseract on the samples and freeze its output in samples/*/frozen
+	$(PY) samples/freeze_ocr.py
+
+eval: setup ## Character error rate of OCR and table agreement between a sample's inputs
+	$(PY) -m pipeline.evaluate samples --out out/eval.md
+
+check: setup ## Lint and type-check
+	.venv/bin/ruff check pipeline extractors schemas samples tests
+	.venv/bin/mypy pipeline extractors schemas
+
+clean: ## Remove outputs (keeps .venv)
+	rm -rf out .pytest_cache

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.normalize import fix_ocr_bullet, is_furniture, normalize_text, strip_trailing_continuation
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("วาระที่ ๓", "วาระที่ 3"),
+        ("งบประมาณ ๖๘๐,๖๒๐ บาท", "งบประมาณ 680,620 บาท"),
+        ("ก\u0e4d\u0e32ร", "กำร"),  # NIKHAHIT + SARA AA → SARA AM
+        ("ล\u0e4d\u0e49\u0e32", "ล้ำ"),  # with a tone mark between them
+        ("เเปลก", "แปลก"),  # two SARA E → SARA AE
+        ("ประชุม\u200bครั้งที่", "ประชุมครั้งที่"),  # zero-width space
+        ("\ufeffรายงานการประชุม", "รายงานการประชุม"),  # BOM
+        ("เวลา  ๐๙.๐๐   น.", "เวลา 09.00 น."),
+        ("ครั้งที่ ๑/2565", "ครั้งที่ 1/2565"),  # mixed Thai and Arabic digits
+        ("นาย\tสมชาย", "นาย\tสมชาย"),  # tabs are column separators: kept
+        ("", ""),
+    ],
+)
+def test_normalize_text(text, expected):
+    assert normalize_text(text) == expected
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x0E00, max_codepoint=0x0E7F) | st.sampled_from(" \t.,0123456789\u200b")))
+def test_normalize_is_idempotent(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["-๒-", "- 2 -", "– 12 –", "หน้า 3", "หน้า 3/10", "/๙. นายสมคิด.....", "/ฝ่ายเลขาฯ....", "/ซึ่งมีกิจกรรม…",
+     "--------------\t-------\t-------", "12"],
+)
+def test_furniture(text):
+    assert is_furniture(normalize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["9. นายสมคิด ร้อยวงศ์", "รับทราบ", "- การดำเนินงาน", "แผนงาน/โครงการ", "2) สำนักงานเกษตร", "ที่ 2/2565"],
+)
+def test_not_furniture(text):
+    assert not is_furniture(normalize_text(text))
+
+
+def test_trailing_continuation_is_cut():
+    line = normalize_text("นำเมล็ดถั่วไปปลูก ณ จวนผู้ว่าราชการ /จังหวัดปทุมธานี.....")
+    assert strip_trailing_continuation(line) == "นำเมล็ดถั่วไปปลูก ณ จวนผู้ว่าราชการ"
+    assert strip_trailing_continuation("แผนงาน/โครงการ ต่อไป") == "แผนงาน/โครงการ ต่อไป"
+
+
+@pytest.mark.parametrize(("text", "expected"), [(": กรรมการ", "- กรรมการ"), ("= ด้านแปรรูป", "- ด้านแปรรูป"), ("ที่ 3: ผล", "ที่ 3: ผล")])
+def test_ocr_bullets(text, expected):
+    assert fix_ocr_bullet(text) == expected
