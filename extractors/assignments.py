@@ -56,9 +56,11 @@ def extract_assignments(minutes: Minutes) -> list[Assignment]:
     rows = []
     for item in minutes.agenda_items:
         for block in item.resolutions:
-            if resolution_kind(block.text) is ResolutionKind.ASSIGNED or P.ASSIGN.search(block.text):
-                if a := _assignment(item.number, block.text, block.source):
-                    rows.append(a)
+            assigns = resolution_kind(block.text) is ResolutionKind.ASSIGNED or P.ASSIGN.search(
+                block.text
+            )
+            if assigns and (a := _assignment(item.number, block.text, block.source)):
+                rows.append(a)
         for turn in item.turns:
             if a := _assignment(item.number, turn.text, turn.source, flags=("from_speech",)):
                 rows.append(a)

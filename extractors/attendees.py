@@ -27,16 +27,33 @@ def heading_status(text: str) -> AttendanceStatus | None:
     return AttendanceStatus.PRESENT
 
 
+#: Prefixes compiled to tolerate OCR-dropped marks ("ว่าทีร้อยตรี"), longest first.
+_PREFIXES = [(pre, re.compile(P.tolerant(pre))) for pre in P.NAME_PREFIXES]
+#: An attendee line whose number OCR misread ("cn. นายพงษ์เทพ"): accepted when a name prefix follows.
+_DAMAGED_NUMBER = re.compile(r"^\S{1,4}[.)]\s*(?P<rest>\S.*)$")
+
+
 def split_prefix(name: str) -> tuple[str | None, str]:
-    """Split ranks and titles off a name: ``"ผศ.ดร.สมชาย" -> ("ผศ.ดร.", "สมชาย")``."""
+    """Split ranks and titles off a name: ``"ผศ.ดร.สมชาย" -> ("ผศ.ดร.", "สมชาย")``.
+
+    The prefix is returned as written in the list of prefixes (an OCR-damaged "ว่าทีร้อยตรี" gives
+    "ว่าที่ร้อยตรี")."""
     prefix = ""
     rest = name.strip()
     for _ in range(4):
-        pre = next((p for p in P.NAME_PREFIXES if rest.startswith(p) and len(rest) > len(p)), None)
-        if pre is None:
+        found = next(
+            (
+                (pre, m.end())
+                for pre, rx in _PREFIXES
+                if (m := rx.match(rest)) and m.end() < len(rest)
+            ),
+            None,
+        )
+        if found is None:
             break
+        pre, end = found
         prefix += pre
-        rest = rest[len(pre):].lstrip()
+        rest = rest[end:].lstrip()
         if pre in _PERSONAL:
             break
     return (prefix or None), rest
@@ -46,7 +63,9 @@ def parse_attendee(text: str, seq: int, status: AttendanceStatus, span: Span) ->
     """Parse a numbered attendee line; None if ``text`` is not one."""
     m = P.ATTENDEE_LINE.match(text.strip())
     if not m:
-        return None
+        m = _DAMAGED_NUMBER.match(text.strip())
+        if not m or split_prefix(m["rest"])[0] is None:
+            return None
     rest = m["rest"].strip()
     note = None
     if status is AttendanceStatus.ABSENT and (r := P.ABSENCE_REASON.search(rest)):

@@ -10,9 +10,13 @@ from extractors.values import parse_thai_date, parse_time
 from pipeline.model import Meeting, Paragraph
 
 #: Where the body's name ends inside a title: the session, meeting number or year that follows it.
-_ORG_END = re.compile(rf"\s*(?:{P.tolerant('สมัย')}|{P.tolerant('ครั้งที่')}|{P.tolerant('ประจำปี')}|{P.tolerant('วันที่')}|{P.tolerant('วัน')}\S+{P.tolerant('ที่')}\s*\d)")
+_ORG_END = re.compile(
+    rf"\s*(?:{P.tolerant('สมัย')}|{P.tolerant('ครั้งที่')}|{P.tolerant('ประจำปี')}|{P.tolerant('วันที่')}|{P.tolerant('วัน')}\S+{P.tolerant('ที่')}\s*\d)"
+)
 #: A header line that is no longer part of the title.
-_NOT_TITLE = re.compile(rf"^(?:{P.tolerant('ครั้งที่')}|{P.tolerant('วัน')}|{P.tolerant('เมื่อวัน')}|ณ\s|{P.tolerant('เวลา')}|{P.tolerant('สถานที่')})")
+_NOT_TITLE = re.compile(
+    rf"^(?:{P.tolerant('ครั้งที่')}|{P.tolerant('วัน')}|{P.tolerant('เมื่อวัน')}|ณ\s|{P.tolerant('เวลา')}|{P.tolerant('สถานที่')})"
+)
 
 
 def parse_header(paragraphs: list[Paragraph]) -> Meeting:
@@ -85,14 +89,26 @@ def _is_name(text: str) -> bool:
 
 def with_signatures(meeting: Meeting, closing: list[Paragraph]) -> Meeting:
     """Recorder and reviewer from the signature block: a role line and the "(name)" near it."""
-    names = [(i, m["name"]) for i, p in enumerate(closing) if (m := P.NAME_IN_PARENS.match(p.text.strip())) and _is_name(m["name"])]
+    names = [
+        (i, m["name"])
+        for i, p in enumerate(closing)
+        if (m := P.NAME_IN_PARENS.match(p.text.strip())) and _is_name(m["name"])
+    ]
     found: dict[str, str] = {}
     used: set[int] = set()
     for i, para in enumerate(closing):
-        role = "reviewer" if P.REVIEWER.search(para.text) else "recorder" if P.RECORDER.search(para.text) else None
+        role = (
+            "reviewer"
+            if P.REVIEWER.search(para.text)
+            else "recorder"
+            if P.RECORDER.search(para.text)
+            else None
+        )
         if role is None or role in found:
             continue
-        inline = [m[1] for m in re.finditer(r"\(\s*([^()]{3,60}?)\s*\)", para.text) if _is_name(m[1])]
+        inline = [
+            m[1] for m in re.finditer(r"\(\s*([^()]{3,60}?)\s*\)", para.text) if _is_name(m[1])
+        ]
         if inline and not P.NAME_IN_PARENS.match(para.text.strip()):
             found[role] = inline[0]
             continue

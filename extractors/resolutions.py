@@ -49,7 +49,12 @@ def extract_resolutions(minutes: Minutes) -> list[Resolution]:
             votes_for = _count(P.VOTES_FOR, text)
             votes_against = _count(P.VOTES_AGAINST, text)
             kind = resolution_kind(text)
-            if votes_for is not None and votes_against is not None and votes_against > votes_for and kind is ResolutionKind.APPROVED:
+            if (
+                votes_for is not None
+                and votes_against is not None
+                and votes_against > votes_for
+                and kind is ResolutionKind.APPROVED
+            ):
                 kind = ResolutionKind.REJECTED
             rows.append(
                 Resolution(

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -40,9 +40,11 @@ def run(
     inputs: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
     out: Annotated[Path, typer.Option("--out", help="Output folder.")],
     workers: Annotated[int, typer.Option(help="Parallel worker processes.")] = os.cpu_count() or 1,
-    dask: Annotated[Optional[str], typer.Option(help="A dask.distributed scheduler address, or 'local'.")] = None,  # noqa: UP007
+    dask: Annotated[
+        str | None, typer.Option(help="A dask.distributed scheduler address, or 'local'.")
+    ] = None,  # noqa: UP007
     force: Annotated[bool, typer.Option("--force", help="Redo documents already done.")] = False,
-    config_file: Annotated[Optional[Path], typer.Option("--config", help="A pipeline.toml.")] = None,  # noqa: UP007
+    config_file: Annotated[Path | None, typer.Option("--config", help="A pipeline.toml.")] = None,  # noqa: UP007
 ) -> None:
     """Process INPUT files into DIR: DuckDB, Parquet, CSV and per-document JSON."""
     missing = [str(p) for p in inputs if not p.exists()]
@@ -63,7 +65,7 @@ def run(
 
     _setup_logging(out)
     store = OutputFolder(out)
-    todo, seen, statuses = [], {}, {}
+    todo, seen, statuses, duplicates = [], {}, {}, 0
     for path in paths:
         try:
             doc_id = doc_id_of(sha256_file(path))
@@ -71,14 +73,26 @@ def run(
             todo.append(path)  # recorded as failed by the runner
             continue
         if doc_id in seen:
-            log.warning("%s has the same content as %s (doc_id %s): processed once", path, seen[doc_id], doc_id)
+            log.warning(
+                "%s has the same content as %s (doc_id %s): processed once",
+                path,
+                seen[doc_id],
+                doc_id,
+            )
+            duplicates += 1
             continue
         seen[doc_id] = path
         if not force and store.done(doc_id, PIPELINE_VERSION):
             statuses[doc_id] = store.read_rows(doc_id)["documents"][0]["status"]  # type: ignore[index]
             continue
         todo.append(path)
-    log.info("run: %d input files, %d to process, %d already done", len(paths), len(todo), len(paths) - len(todo))
+    log.info(
+        "run: %d input files, %d to process, %d already done, %d duplicates",
+        len(paths),
+        len(todo),
+        len(statuses),
+        duplicates,
+    )
 
     try:
         executor, close = make_executor(min(workers, max(1, len(todo))), dask)
@@ -92,7 +106,12 @@ def run(
                 statuses[result.doc_id] = result.status
                 if result.status != "ok":
                     failed += 1
-                    log.warning("%s: %s: %s", result.source, result.status, "; ".join(map(str, result.errors)))
+                    log.warning(
+                        "%s: %s: %s",
+                        result.source,
+                        result.status,
+                        "; ".join(map(str, result.errors)),
+                    )
                 advance(result)
     finally:
         close()
@@ -115,9 +134,21 @@ class _progress:
 
     def __enter__(self):
         if sys.stderr.isatty() and self.total:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+            )
             self.bar.start()
             self.task = self.bar.add_task("documents", total=self.total)
         self.failures = 0
@@ -125,7 +156,9 @@ class _progress:
         def advance(result) -> None:
             if self.bar:
                 self.failures += result.status != "ok"
-                self.bar.update(self.task, advance=1, description=f"documents ({self.failures} not ok)")
+                self.bar.update(
+                    self.task, advance=1, description=f"documents ({self.failures} not ok)"
+                )
 
         return advance
 

@@ -54,7 +54,17 @@ KEYS: dict[str, tuple[Callable[[dict[str, Any]], Any], str | None]] = {
     "budgets": (lambda r: (r["item"], r["amount_thb"]), "purpose"),
     "assignments": (lambda r: (r["item"], r["assignee"]), "task"),
 }
-MEETING_FIELDS = ("title", "organization", "meeting_no", "date", "venue", "start_time", "end_time", "recorder", "reviewer")
+MEETING_FIELDS = (
+    "title",
+    "organization",
+    "meeting_no",
+    "date",
+    "venue",
+    "start_time",
+    "end_time",
+    "recorder",
+    "reviewer",
+)
 
 
 def compare(truth: DocumentResult, other: DocumentResult) -> dict[str, Any]:
@@ -67,7 +77,11 @@ def compare(truth: DocumentResult, other: DocumentResult) -> dict[str, Any]:
     for table, (key, text) in KEYS.items():
         want = {key(r): r for r in truth.rows.get(table, [])}
         got = {key(r): r for r in other.rows.get(table, [])}
-        exact = [k for k in want if k in got and (text is None or _similar(want[k][text], got[k][text]) >= 0.9)]
+        exact = [
+            k
+            for k in want
+            if k in got and (text is None or _similar(want[k][text], got[k][text]) >= 0.9)
+        ]
         report[table] = {
             "expected": len(want),
             "found": len(got),
@@ -82,7 +96,12 @@ def compare(truth: DocumentResult, other: DocumentResult) -> dict[str, Any]:
 def evaluate(samples: Path, live: bool = False) -> str:
     config = PipelineConfig()
     engine = default_engine if live else frozen_engine
-    out = ["# Evaluation", "", "| sample | input | pages | CER (no whitespace) | table | expected | found | matched |", "|---|---|---|---|---|---|---|---|"]
+    out = [
+        "# Evaluation",
+        "",
+        "| sample | input | pages | CER (no whitespace) | table | expected | found | matched |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     notes: list[str] = []
     for sample in sorted(p for p in samples.iterdir() if (p / "source" / "minutes.txt").exists()):
         truth_path = sample / "source" / "minutes.txt"
@@ -98,14 +117,20 @@ def evaluate(samples: Path, live: bool = False) -> str:
             first = True
             for table in KEYS:
                 r = report[table]
-                lead = f"| {sample.name} | {path.name} | {pages} | {error:.2%} |" if first else "| | | | |"
+                lead = (
+                    f"| {sample.name} | {path.name} | {pages} | {error:.2%} |"
+                    if first
+                    else "| | | | |"
+                )
                 out.append(f"{lead} {table} | {r['expected']} | {r['found']} | {r['matched']} |")
                 first = False
                 for label in ("missing", "extra", "differs"):
                     if r[label]:
                         notes.append(f"- {sample.name}/{path.name} {table} {label}: {r[label]}")
             for field, (want, got) in report["meetings"].items():
-                notes.append(f"- {sample.name}/{path.name} meetings.{field}: expected {want!r}, got {got!r}")
+                notes.append(
+                    f"- {sample.name}/{path.name} meetings.{field}: expected {want!r}, got {got!r}"
+                )
     return "\n".join(out + ["", "## Differences", "", *(notes or ["none"])]) + "\n"
 
 

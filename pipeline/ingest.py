@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.config import OcrConfig
 from pipeline.errors import InputFileError, OcrError
 from pipeline.layout import chars_to_lines
-from pipeline.model import Document, DocKind, Line, Page
+from pipeline.model import DocKind, Document, Line, Page
 from pipeline.ocr import OcrEngine
 
 TEXT_EXTENSIONS = {".txt"}
@@ -66,7 +66,11 @@ def decode_text(data: bytes) -> str:
     >>> decode_text("วาระที่ ๑".encode("cp874"))
     'วาระที่ ๑'
     """
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return _checked(data.decode(enc, errors="strict"))
     enc = _utf16_without_bom(data)
@@ -123,14 +127,20 @@ def open_pdf(path: Path):  # -> pypdfium2.PdfDocument
     with path.open("rb") as fh:
         head = fh.read(1024)
     if b"%PDF" not in head:
-        raise InputFileError(f"not a PDF: the file does not start with %PDF (starts with {head[:12]!r})")
+        raise InputFileError(
+            f"not a PDF: the file does not start with %PDF (starts with {head[:12]!r})"
+        )
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower() or "security" in msg.lower():
-            raise InputFileError("the PDF is encrypted (a password is required to open it)") from exc
-        raise InputFileError(f"cannot open the PDF ({msg}); the file may be truncated or corrupt") from exc
+            raise InputFileError(
+                "the PDF is encrypted (a password is required to open it)"
+            ) from exc
+        raise InputFileError(
+            f"cannot open the PDF ({msg}); the file may be truncated or corrupt"
+        ) from exc
 
 
 def read_pdf(path: Path, config: OcrConfig, engine: OcrEngine) -> tuple[DocKind, list[Page]]:
@@ -163,7 +173,10 @@ def _read_pdf_page(pdf, plumb_page, index: int, config: OcrConfig, engine: OcrEn
     else:
         usable, reason = judge_text_layer("".join(ln.text for ln in lines), config)
         if usable:
-            width, height = round(float(plumb_page.width) * scale), round(float(plumb_page.height) * scale)
+            width, height = (
+                round(float(plumb_page.width) * scale),
+                round(float(plumb_page.height) * scale),
+            )
             return Page(page_no, width, height, "text_layer", tuple(lines), reason=reason)
 
     def render():
@@ -181,7 +194,9 @@ def judge_text_layer(text: str, config: OcrConfig) -> tuple[bool, str]:
     chars = [ch for ch in text if not ch.isspace()]
     if len(chars) < config.min_text_chars:
         return False, f"no usable text layer ({len(chars)} characters); OCR"
-    bad = sum(1 for ch in chars if 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd") + text.count("(cid:")
+    bad = sum(1 for ch in chars if 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd") + text.count(
+        "(cid:"
+    )
     share = bad / len(chars)
     if share > config.max_bad_char_share:
         return False, f"text layer has {share:.0%} unmappable glyphs (Private Use Area / cid); OCR"
@@ -196,9 +211,13 @@ def read_image(path: Path, config: OcrConfig, engine: OcrEngine) -> list[Page]:
     try:
         image = Image.open(path)
     except UnidentifiedImageError as exc:
-        raise InputFileError(f"not a readable image ({path.suffix} file with unknown content)") from exc
+        raise InputFileError(
+            f"not a readable image ({path.suffix} file with unknown content)"
+        ) from exc
     except Image.DecompressionBombError as exc:
-        raise InputFileError(f"image too large, refused as a possible decompression bomb ({exc})") from exc
+        raise InputFileError(
+            f"image too large, refused as a possible decompression bomb ({exc})"
+        ) from exc
     except OSError as exc:
         raise InputFileError(f"the image data is truncated or corrupt ({exc})") from exc
     with image:
@@ -214,10 +233,14 @@ def read_image(path: Path, config: OcrConfig, engine: OcrEngine) -> list[Page]:
             try:
                 frame.load()
             except OSError as exc:
-                raise InputFileError(f"the image data is truncated or corrupt (page {page_no}: {exc})") from exc
+                raise InputFileError(
+                    f"the image data is truncated or corrupt (page {page_no}: {exc})"
+                ) from exc
             copy = frame.convert("L")
             try:
                 pages.append(engine.recognize(lambda copy=copy: copy, page_no, "image"))
             except OcrError as exc:
-                pages.append(Page(page_no, width, height, "ocr", (), reason="image", error=str(exc)))
+                pages.append(
+                    Page(page_no, width, height, "ocr", (), reason="image", error=str(exc))
+                )
     return pages

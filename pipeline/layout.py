@@ -75,7 +75,9 @@ def make_line(number: int, words: list[Word], scale: float = 1.0, text: str | No
     y1 = max(w.y1 for w in words)
     height = median([w.y1 - w.y0 for w in words]) or (y1 - y0) or 1.0
     confs = [w.conf for w in words if w.conf is not None]
-    text = "\t".join(COLUMN_GAP.split(text.strip())) if text is not None else join_words(words, height)
+    text = (
+        "\t".join(COLUMN_GAP.split(text.strip())) if text is not None else join_words(words, height)
+    )
     boxes = token_boxes(text, words)
     return Line(
         number=number,
@@ -131,9 +133,12 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
         last = [ch]
         rows.setdefault(band, []).append(last)
     lines = []
-    for number, band in enumerate(sorted(rows), start=1):
+    for band in sorted(rows):
         clusters = rows[band]
-        size = median(float(c[0].get("size") or (c[0]["bottom"] - c[0]["top"])) for c in clusters) or 1.0
+        size = (
+            median(float(c[0].get("size") or (c[0]["bottom"] - c[0]["top"])) for c in clusters)
+            or 1.0
+        )
         out: list[str] = []
         pieces: list[Word] = []  # the clusters with their boxes, to find each token's x-range
         prev: dict | None = None
@@ -161,8 +166,14 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
         y1 = max(float(c["bottom"]) for c in bases)
         boxes = token_boxes(text, pieces)
         lines.append(
-            Line(number=len(lines) + 1, text=text, raw_text=text,
-                 bbox=BBox(round(x0 * scale), round(y0 * scale), round(x1 * scale), round(y1 * scale)),
-                 words=tuple((round(a * scale), round(b * scale)) for a, b in boxes))
+            Line(
+                number=len(lines) + 1,
+                text=text,
+                raw_text=text,
+                bbox=BBox(
+                    round(x0 * scale), round(y0 * scale), round(x1 * scale), round(y1 * scale)
+                ),
+                words=tuple((round(a * scale), round(b * scale)) for a, b in boxes),
+            )
         )
     return lines

@@ -39,7 +39,9 @@ class Line:
     raw_text: str
     bbox: BBox | None = None
     confidence: float | None = None
-    furniture: bool = False  # page furniture or OCR noise: kept for provenance, left out of the text
+    furniture: bool = (
+        False  # page furniture or OCR noise: kept for provenance, left out of the text
+    )
     #: (x0, x1) in pixels of each whitespace-separated token of ``text``, when known
     words: tuple[tuple[int, int], ...] = ()
 
@@ -199,6 +201,7 @@ class AgendaItem:
     title: str
     source: Span
     implied: bool = False  # numbered "๒)" in the document, read as a sibling of "๓.๓.๑"
+    flags: tuple[str, ...] = ()  # e.g. "number read as 5" when OCR broke the numbering
     turns: tuple[SpeakerTurn, ...] = ()
     resolutions: tuple[ResolutionBlock, ...] = ()
 

@@ -72,7 +72,9 @@ def normalize_text(text: str, steps: tuple[Callable[[str], str], ...] = STEPS) -
 
 # --- Page furniture -------------------------------------------------------------------------------
 #: "-2-", "- 2 -", "2", "หน้า 2", "หน้า 2/10", "(2)".
-PAGE_NUMBER = re.compile(r"^(?:[-–(]\s*\d{1,3}\s*[-–)]|\d{1,3}|หน้า\s*\d{1,3}(?:\s*/\s*\d{1,3})?|\d{1,3}\s*/\s*\d{1,3})$")
+PAGE_NUMBER = re.compile(
+    r"^(?:[-–(]\s*\d{1,3}\s*[-–)]|\d{1,3}|หน้า\s*\d{1,3}(?:\s*/\s*\d{1,3})?|\d{1,3}\s*/\s*\d{1,3})$"
+)
 #: A continuation marker at a page end: "/9. นายสมคิด.....", "/ฝ่ายเลขาฯ....", "/ซึ่งมีกิจกรรม...".
 CONTINUATION = re.compile(r"^/\s*\S.{0,60}?\.{3,}\s*$")
 #: The same marker glued to the end of a body line: "... ณ จวนผู้ว่าราชการ /จังหวัดปทุมธานี.....".
@@ -143,6 +145,9 @@ def normalize_document(doc: Document, config: NormalizeConfig) -> Document:
 
 def document_text(doc: Document) -> str:
     """The normalised text, furniture left out, pages separated by a form feed."""
-    return "\f".join(
-        "\n".join(ln.text for ln in p.lines if not ln.furniture and ln.text) for p in doc.pages
-    ) + "\n"
+    return (
+        "\f".join(
+            "\n".join(ln.text for ln in p.lines if not ln.furniture and ln.text) for p in doc.pages
+        )
+        + "\n"
+    )

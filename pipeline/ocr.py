@@ -22,7 +22,9 @@ from pipeline.errors import MissingComponentError, OcrError
 from pipeline.layout import Word, make_line
 from pipeline.model import BBox, Line, Page
 
-INSTALL_HINT = "install it with: sudo apt-get install tesseract-ocr tesseract-ocr-tha (or run `make setup`)"
+INSTALL_HINT = (
+    "install it with: sudo apt-get install tesseract-ocr tesseract-ocr-tha (or run `make setup`)"
+)
 
 
 def check_tesseract(lang: str) -> None:
@@ -64,7 +66,15 @@ def run_tesseract(image: Image.Image, config: OcrConfig, psm: int | None = None)
     image.format = "PPM"  # uncompressed temp file: PNG encoding of a 300-dpi page costs ~0.5 s
     try:
         with pt.save(image) as (base, input_file):
-            pt.run_tesseract(input_file, base, "txt", config.lang, tesseract_config(config, psm), 0, config.timeout_s)
+            pt.run_tesseract(
+                input_file,
+                base,
+                "txt",
+                config.lang,
+                tesseract_config(config, psm),
+                0,
+                config.timeout_s,
+            )
             tsv = Path(base + ".tsv").read_text(encoding="utf-8")
             txt = Path(base + ".txt").read_text(encoding="utf-8")
     except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
@@ -74,7 +84,9 @@ def run_tesseract(image: Image.Image, config: OcrConfig, psm: int | None = None)
     return annotate_lines(tsv, txt)
 
 
-_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+_HEADER = (
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+)
 
 
 def annotate_lines(tsv: str, txt: str) -> str:
@@ -91,10 +103,12 @@ def annotate_lines(tsv: str, txt: str) -> str:
     for r in rows[1:]:
         if len(r) >= 12 and r[0] == "5" and r[11].strip():
             has_words[tuple(r[1:5])] = True
-    line_rows = [r for r in rows[1:] if len(r) >= 11 and r[0] == "4" and has_words.get(tuple(r[1:5]))]
+    line_rows = [
+        r for r in rows[1:] if len(r) >= 11 and r[0] == "4" and has_words.get(tuple(r[1:5]))
+    ]
     if len(line_rows) != len(text_lines):
         return tsv
-    for r, text in zip(line_rows, text_lines):
+    for r, text in zip(line_rows, text_lines, strict=True):
         if len(r) == 11:
             r.append("")
         r[11] = text.replace("\t", " ")
@@ -139,7 +153,9 @@ def parse_tesseract_tsv(tsv: str, page_no: int) -> Page:
     for key in sorted(set(groups) | set(line_text)):
         words = groups.get(key, [])
         if words:
-            line = make_line(len(lines) + 1, words, text=line_text[key][0] if key in line_text else None)
+            line = make_line(
+                len(lines) + 1, words, text=line_text[key][0] if key in line_text else None
+            )
             if key in line_text and line_text[key][2] is not None:
                 line = replace(line, confidence=line_text[key][2])
             lines.append(line)
@@ -162,14 +178,22 @@ def find_mark_lines(page: Page) -> list[tuple[int, int]]:
     heights = sorted(ln.bbox.height for ln in boxed)  # type: ignore[union-attr]
     typical = heights[len(heights) // 2]
     pairs = []
-    for i, (upper, lower) in enumerate(zip(page.lines, page.lines[1:])):
+    for i, (upper, lower) in enumerate(zip(page.lines, page.lines[1:], strict=False)):
         if not upper.bbox or not lower.bbox:
             continue
         thin = upper.bbox.height < 0.75 * typical
         # marks sit on the line below: the thin box reaches well into the next line's box
-        overlaps = upper.bbox.y0 < lower.bbox.y0 and upper.bbox.y1 - lower.bbox.y0 > 0.25 * upper.bbox.height
-        garbage = (upper.confidence or 0) < 0.9 or _thai_letters(upper.text) < 0.5 * len(upper.text.replace(" ", ""))
-        above = upper.bbox.x0 >= lower.bbox.x0 - 0.05 * typical and upper.bbox.x1 <= lower.bbox.x1 + 0.5 * typical
+        overlaps = (
+            upper.bbox.y0 < lower.bbox.y0
+            and upper.bbox.y1 - lower.bbox.y0 > 0.25 * upper.bbox.height
+        )
+        garbage = (upper.confidence or 0) < 0.9 or _thai_letters(upper.text) < 0.5 * len(
+            upper.text.replace(" ", "")
+        )
+        above = (
+            upper.bbox.x0 >= lower.bbox.x0 - 0.05 * typical
+            and upper.bbox.x1 <= lower.bbox.x1 + 0.5 * typical
+        )
         if thin and overlaps and above and garbage:
             pairs.append((i, i + 1))
     return pairs
@@ -217,9 +241,14 @@ class TesseractEngine:
         assert marks.bbox and base.bbox
         pad = max(4, base.bbox.height // 4)
         x0, y0 = max(0, min(marks.bbox.x0, base.bbox.x0) - pad), max(0, marks.bbox.y0 - pad)
-        x1, y1 = min(image.width, max(marks.bbox.x1, base.bbox.x1) + pad), min(image.height, base.bbox.y1 + pad)
+        x1, y1 = (
+            min(image.width, max(marks.bbox.x1, base.bbox.x1) + pad),
+            min(image.height, base.bbox.y1 + pad),
+        )
         try:
-            line_page = parse_tesseract_tsv(run_tesseract(image.crop((x0, y0, x1, y1)), self.config, psm=7), 1)
+            line_page = parse_tesseract_tsv(
+                run_tesseract(image.crop((x0, y0, x1, y1)), self.config, psm=7), 1
+            )
         except OcrError:
             return None
         if not line_page.lines:
@@ -229,9 +258,19 @@ class TesseractEngine:
         conf = sum(confs) / len(confs) if confs else 0.0
         if conf < (base.confidence or 0) - 0.05 or len(text) < 0.8 * len(base.text):
             return None  # the re-read is worse: keep the line as first read
-        box = BBox(x0 + min(ln.bbox.x0 for ln in line_page.lines if ln.bbox), y0 + min(ln.bbox.y0 for ln in line_page.lines if ln.bbox),
-                   x0 + max(ln.bbox.x1 for ln in line_page.lines if ln.bbox), y0 + max(ln.bbox.y1 for ln in line_page.lines if ln.bbox))
-        return Line(base.number, text, text, box, round(sum(confs) / len(confs), 4) if confs else base.confidence)
+        box = BBox(
+            x0 + min(ln.bbox.x0 for ln in line_page.lines if ln.bbox),
+            y0 + min(ln.bbox.y0 for ln in line_page.lines if ln.bbox),
+            x0 + max(ln.bbox.x1 for ln in line_page.lines if ln.bbox),
+            y0 + max(ln.bbox.y1 for ln in line_page.lines if ln.bbox),
+        )
+        return Line(
+            base.number,
+            text,
+            text,
+            box,
+            round(sum(confs) / len(confs), 4) if confs else base.confidence,
+        )
 
 
 def lines_to_tsv(page: Page, page_no: int) -> str:
@@ -241,11 +280,15 @@ def lines_to_tsv(page: Page, page_no: int) -> str:
     for i, ln in enumerate(page.lines, start=1):
         b = ln.bbox or BBox(0, 0, 0, 0)
         conf = -1 if ln.confidence is None else round(ln.confidence * 100, 2)
-        rows.append(f"4\t{page_no}\t1\t1\t{i}\t0\t{b.x0}\t{b.y0}\t{b.x1 - b.x0}\t{b.y1 - b.y0}\t{conf}\t{ln.text.replace(chr(9), '   ')}")
+        rows.append(
+            f"4\t{page_no}\t1\t1\t{i}\t0\t{b.x0}\t{b.y0}\t{b.x1 - b.x0}\t{b.y1 - b.y0}\t{conf}\t{ln.text.replace(chr(9), '   ')}"
+        )
         boxes = ln.words if len(ln.words) == len(ln.text.split()) else ((b.x0, b.x1),)
         texts = ln.text.split() if len(boxes) > 1 else [ln.text.replace("\t", "   ")]
-        for j, ((x0, x1), text) in enumerate(zip(boxes, texts), start=1):
-            rows.append(f"5\t{page_no}\t1\t1\t{i}\t{j}\t{x0}\t{b.y0}\t{x1 - x0}\t{b.y1 - b.y0}\t{conf}\t{text}")
+        for j, ((x0, x1), text) in enumerate(zip(boxes, texts, strict=True), start=1):
+            rows.append(
+                f"5\t{page_no}\t1\t1\t{i}\t{j}\t{x0}\t{b.y0}\t{x1 - x0}\t{b.y1 - b.y0}\t{conf}\t{text}"
+            )
     return "\n".join(rows) + "\n"
 
 

@@ -13,7 +13,11 @@ from statistics import median
 from pipeline.model import Document, Line, Paragraph
 
 #: A line that starts a new paragraph whatever the geometry says.
-STARTS_NEW = re.compile(r"^(?:[-–•*·]|\(?\d{1,3}(?:\.\d{1,2})*\s*[.)]|\d{1,2}\.\d|ระเบียบวาระ|วาระที|มติ|ลงชื่อ|\()")
+STARTS_NEW = re.compile(
+    r"^(?:[-–•*·]|\(?\d{1,3}(?:\.\d{1,2})*\s*[.)]|\d{1,2}\.\d|ระเบียบวาระ|วาระที|มติ|ลงชื่อ|\("
+    r"|\S{1,3}[.)]\s)"  # a list number OCR misread ("cn. นายพงษ์เทพ" for ๓.)
+)
+NUMBERED = re.compile(r"^\(?\d{1,3}\s*[.)]")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 
@@ -38,8 +42,9 @@ def _wraps(group: list[Line], line: Line, left: float, right: float, line_height
     centred = indent > 0.03 * width and abs(indent - shortfall) < 0.05 * width
     row = group[0]
     if "\t" in row.text:  # a table row continues only inside its cells, right of the row number
-        # (a continuation holding several cells may start under the number, in the first cell)
-        return "\t" in line.text or line.bbox.x0 > (row.words[0][1] if row.words else left + 0.2 * width)
+        # A numbered row's first cell may wrap under its number, with later cells beside it.
+        under_number = bool(NUMBERED.match(row.text)) and "\t" in line.text
+        return under_number or line.bbox.x0 > (row.words[0][1] if row.words else left + 0.2 * width)
     return shortfall <= 0.12 * width and not centred
 
 
@@ -84,8 +89,12 @@ def _merge(page: int, lines: list[Line]) -> Paragraph:
         for line in lines[1:]:
             assert line.bbox
             words = line.text.split()
-            boxes = line.words if len(line.words) == len(words) else [(line.bbox.x0, line.bbox.x1)] * len(words)
-            for word, (x0, _) in zip(words, boxes):
+            boxes = (
+                line.words
+                if len(line.words) == len(words)
+                else [(line.bbox.x0, line.bbox.x1)] * len(words)
+            )
+            for word, (x0, _) in zip(words, boxes, strict=True):
                 k = max((j for j, cx0 in enumerate(starts) if cx0 <= x0 + 10), default=0)
                 if pieces[k][-1][1] == line.number:  # same line, same cell: keep its space
                     text, number = pieces[k][-1]

@@ -71,7 +71,10 @@ def thai_share(text: str) -> float:
 
 
 def process_document(
-    path: Path, config: PipelineConfig, engine: EngineFactory = default_engine, sha256: str | None = None
+    path: Path,
+    config: PipelineConfig,
+    engine: EngineFactory = default_engine,
+    sha256: str | None = None,
 ) -> DocumentResult:
     """Every stage for one file, each stage's failure recorded rather than raised."""
     started = time.monotonic()
@@ -81,7 +84,12 @@ def process_document(
     except OSError as exc:
         sha256 = None
         doc_id = doc_id_of(hashlib.sha256(f"unreadable:{source}".encode()).hexdigest())
-        result = DocumentResult(doc_id, source, "failed", [StageError("ingest", f"cannot read the file: {exc.strerror or exc}")])
+        result = DocumentResult(
+            doc_id,
+            source,
+            "failed",
+            [StageError("ingest", f"cannot read the file: {exc.strerror or exc}")],
+        )
         return _finish(result, None, sha256, started)
     doc_id = doc_id_of(sha256)
     result = DocumentResult(doc_id, source, "ok")
@@ -102,11 +110,18 @@ def process_document(
     result.errors.extend(StageError("ocr", p.error, p.number) for p in doc.pages if p.error)
     result.text = document_text(doc)
     if not result.text.strip():
-        result.errors.append(StageError("ingest", "no text found on any page (blank or unreadable scan)"))
+        result.errors.append(
+            StageError("ingest", "no text found on any page (blank or unreadable scan)")
+        )
         result.status = "failed"
         return _finish(result, doc, sha256, started)
     if thai_share(result.text) < MIN_THAI_SHARE:
-        result.errors.append(StageError("ingest", f"no Thai text: only {thai_share(result.text):.0%} of the letters are Thai"))
+        result.errors.append(
+            StageError(
+                "ingest",
+                f"no Thai text: only {thai_share(result.text):.0%} of the letters are Thai",
+            )
+        )
         result.status = "failed"
         return _finish(result, doc, sha256, started)
 
@@ -144,26 +159,30 @@ def _warnings(rows: dict[str, list[dict[str, Any]]]) -> list[str]:
     return out
 
 
-def _finish(result: DocumentResult, doc: Document | None, sha256: str | None, started: float) -> DocumentResult:
+def _finish(
+    result: DocumentResult, doc: Document | None, sha256: str | None, started: float
+) -> DocumentResult:
     if result.status == "ok" and result.errors:
         result.status = "partial"
     if doc is not None:
         result.rows["pages"] = page_rows(doc)
         result.rows["lines"] = line_rows(doc)
-    result.rows["documents"] = [{
-        "doc_id": result.doc_id,
-        "source": result.source,
-        "kind": doc.kind if doc else None,
-        "pages": len(doc.pages) if doc else None,
-        "status": result.status,
-        "error": "; ".join(str(e) for e in result.errors) or None,
-        "ocr_confidence": doc.ocr_confidence if doc else None,
-        "pipeline_version": PIPELINE_VERSION,
-        "processed_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "sha256": sha256,
-        "warnings": "; ".join(result.warnings) or None,
-        "seconds": round(time.monotonic() - started, 3),
-    }]
+    result.rows["documents"] = [
+        {
+            "doc_id": result.doc_id,
+            "source": result.source,
+            "kind": doc.kind if doc else None,
+            "pages": len(doc.pages) if doc else None,
+            "status": result.status,
+            "error": "; ".join(str(e) for e in result.errors) or None,
+            "ocr_confidence": doc.ocr_confidence if doc else None,
+            "pipeline_version": PIPELINE_VERSION,
+            "processed_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+            "sha256": sha256,
+            "warnings": "; ".join(result.warnings) or None,
+            "seconds": round(time.monotonic() - started, 3),
+        }
+    ]
     if doc is None:
         result.minutes = None
     return result
@@ -175,7 +194,14 @@ def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for item in inputs:
         if item.is_dir():
-            out.extend(sorted(p for p in item.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(item).parts)))
+            out.extend(
+                sorted(
+                    p
+                    for p in item.rglob("*")
+                    if p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(item).parts)
+                )
+            )
         else:
             out.append(item)
     return out
@@ -198,7 +224,9 @@ def run_documents(
             yield future.result()
         except Exception as exc:  # a worker died (killed, out of memory): record and go on
             path = futures[future]
-            result = DocumentResult("", str(path), "failed", [StageError("worker", f"the worker process died: {exc}")])
+            result = DocumentResult(
+                "", str(path), "failed", [StageError("worker", f"the worker process died: {exc}")]
+            )
             try:
                 result.doc_id = doc_id_of(sha256_file(path))
             except OSError:
@@ -212,8 +240,16 @@ def make_executor(workers: int, dask: str | None) -> tuple[Executor | None, Call
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
-            raise MinutesError("--dask needs dask.distributed: pip install 'dask[distributed]'") from exc
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) if dask == "local" else None
+            raise MinutesError(
+                "--dask needs dask.distributed: pip install 'dask[distributed]'"
+            ) from exc
+        cluster = (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            if dask == "local"
+            else None
+        )
         client = Client(cluster if cluster else dask)
 
         def close() -> None:

@@ -30,8 +30,14 @@ from pipeline.paragraphs import paragraphs as to_paragraphs
 from pipeline.speakers import speaker_role
 
 #: "label - text", "label<TAB>- text", "- label - text": a speaker label written inline.
-INLINE_LABEL = re.compile(r"^(?:[-–•]\s*)?(?P<label>[^\t\-–:]{2,45}?)\s*(?:\t+\s*[-–:]?|\s[-–:])\s*(?P<text>\S.*)$")
+INLINE_LABEL = re.compile(
+    r"^(?:[-–•]\s*)?(?P<label>[^\t\-–:]{2,45}?)\s*(?:\t+\s*[-–:]?|\s[-–:])\s*(?P<text>\S.*)$"
+)
 _LEADING_BULLET = re.compile(r"^[-–•*·]\s*")
+#: A dotted sub-item number whose digits OCR read as look-alike letters ("m.@" for ๓.๑).
+DAMAGED_DOTTED = re.compile(
+    r"^(?:[-–•]\s*)?(?P<number>(?=\S*[^\d\s.])[0-9oOlIicmnegaqsS@©\"']{1,3}\.[0-9oOlIicmnegaqsS@©\"']{1,3})\s+(?P<title>[\u0e01-\u0e4e].*)$"
+)
 
 
 def looks_like_label(text: str) -> bool:
@@ -50,6 +56,7 @@ class _Item:
     title: str
     source: Span
     implied: bool = False
+    flags: tuple[str, ...] = ()
     turns: list[SpeakerTurn] = field(default_factory=list)
     resolutions: list[ResolutionBlock] = field(default_factory=list)
 
@@ -76,6 +83,7 @@ class Segmenter:
         self.open: _Open | None = None
         self.pending_label: tuple[str, Paragraph] | None = None
         self.list_counter: int | None = None  # the last "N)" of a list in the current item's text
+        self.top_read: dict[str, str] = {}  # top-level number → the number OCR read instead
         self.start_time: str | None = None
         self.end_time: str | None = None
         self.phase = "header"  # header → attendance → agenda → closing
@@ -111,24 +119,56 @@ class Segmenter:
         if not self.items and (status := heading_status(text)) is not None:
             self.status, self.phase = status, "attendance"
             return i + 1
-        if self.phase == "attendance" and not self.items:
-            if self.status is not None and (
-                a := parse_attendee(text, len(self.attendees) + 1, self.status, para.span)
-            ):
-                self.attendees.append(a)
-                return i + 1
+        listing = self.phase == "attendance" and not self.items and self.status is not None
+        if listing and (a := parse_attendee(text, len(self.attendees) + 1, self.status, para.span)):
+            self.attendees.append(a)
+            return i + 1
         if m := P.AGENDA_HEADING.match(text):
-            return self.start_item(m[1], m["title"], para, i)
+            return self.start_item(*self.top_number(int(m[1])), m["title"], para, i)
+        if self.items and (m := DAMAGED_DOTTED.match(text)):
+            return self.start_item(
+                self.next_second_level(), (f"number read as {m['number']}",), m["title"], para, i
+            )
         if number := self.sub_item_number(text):
             title = self.sub_item_title(text)
-            return self.start_item(number, title, para, i, implied=not P.DOTTED_NUMBER.match(text))
+            dotted = P.DOTTED_NUMBER.match(text)
+            flags = (f"number read as {dotted[1]}",) if dotted and dotted[1] != number else ()
+            return self.start_item(number, flags, title, para, i, implied=not dotted)
         if not self.items:
             (self.header if self.phase == "header" else self.header).append(para)
             return i + 1
         return self.agenda_text(para, text, nxt, i)
 
     # --- agenda items -----------------------------------------------------------------------------
-    def start_item(self, number: str, title: str, para: Paragraph, i: int, implied: bool = False) -> int:
+    def top_number(self, read: int) -> tuple[str, tuple[str, ...]]:
+        """Top-level items run 1, 2, 3...: a number out of sequence (OCR reads ๔ as ๕) takes the
+        expected one, flagged with what was read."""
+        tops = [int(it.number) for it in self.items if "." not in it.number]
+        expected = tops[-1] + 1 if tops else read
+        if read != expected:
+            self.top_read[str(expected)] = str(read)
+            return str(expected), (f"number read as {read}",)
+        return str(expected), ()
+
+    def next_second_level(self) -> str:
+        """The next sub-item number under the current top-level item ("3.1" after "3")."""
+        top = self.items[-1].number.split(".")[0]
+        seconds = [
+            int(it.number.split(".")[1])
+            for it in self.items
+            if it.number.split(".")[0] == top and "." in it.number
+        ]
+        return f"{top}.{max(seconds, default=0) + 1}"
+
+    def start_item(
+        self,
+        number: str,
+        flags: tuple[str, ...],
+        title: str,
+        para: Paragraph,
+        i: int,
+        implied: bool = False,
+    ) -> int:
         self.close_open()
         consumed = i + 1
         title = P.SUBJECT_PREFIX.sub("", title.strip()).strip()
@@ -138,7 +178,7 @@ class Segmenter:
                 title = P.SUBJECT_PREFIX.sub("", nxt).strip()
                 self.content.append((number, self.paras[consumed]))
                 consumed += 1
-        self.items.append(_Item(number, title, para.span, implied))
+        self.items.append(_Item(number, title, para.span, implied, flags))
         self.content.append((number, para))
         self.list_counter = None
         self.phase = "agenda"
@@ -155,8 +195,11 @@ class Segmenter:
         top = self.items[-1].number.split(".")[0]
         m = P.DOTTED_NUMBER.match(text)
         if m:
-            number = m[1]
-            return number if number.split(".")[0] == top and self._fits(number) else None
+            first, _, rest = m[1].partition(".")
+            if first != top and first == self.top_read.get(top):
+                first = top  # the top-level number was misread the same way ("5.3" under "5" → 4)
+            number = f"{first}.{rest}"
+            return number if first == top and self._fits(number) else None
         m = P.PAREN_LIST.match(text)
         if m:
             current = self.items[-1].number.split(".")
@@ -238,7 +281,11 @@ class Segmenter:
                 return
             text = " ".join(p.text.strip() for p in current.paras)
             first, last = current.paras[0], current.paras[-1]
-            span = Span(first.page, first.lines[0], last.lines[-1] if last.page == first.page else first.lines[-1])
+            span = Span(
+                first.page,
+                first.lines[0],
+                last.lines[-1] if last.page == first.page else first.lines[-1],
+            )
             item.resolutions.append(ResolutionBlock(text, span, implicit=current.implicit))
             self.list_counter = None
             return
@@ -246,7 +293,11 @@ class Segmenter:
             return
         text = " ".join(_LEADING_BULLET.sub("", p.text.strip()) for p in current.paras)
         first, last = current.paras[0], current.paras[-1]
-        span = Span(first.page, first.lines[0], last.lines[-1] if last.page == first.page else first.lines[-1])
+        span = Span(
+            first.page,
+            first.lines[0],
+            last.lines[-1] if last.page == first.page else first.lines[-1],
+        )
         item.turns.append(SpeakerTurn(current.label, SpeakerRole.OTHER, text, span))
 
     # --- result -----------------------------------------------------------------------------------
@@ -269,6 +320,7 @@ def _finish(item: _Item, attendees: list[Attendee]) -> AgendaItem:
         title=item.title,
         source=item.source,
         implied=item.implied,
+        flags=item.flags,
         turns=turns,
         resolutions=_drop_displaced(item.resolutions),
     )
@@ -278,7 +330,16 @@ def _drop_displaced(blocks: list[ResolutionBlock]) -> tuple[ResolutionBlock, ...
     """A มติ marker followed by text with no decision in it and then by another มติ was displaced
     (a label from the left column that landed on the wrong line): drop the first one."""
     decision = re.compile(
-        "|".join(x.pattern for x in (P.KIND_ACKNOWLEDGED, P.KIND_APPROVED, P.KIND_REJECTED, P.KIND_ASSIGNED, P.KIND_CERTIFIED))
+        "|".join(
+            x.pattern
+            for x in (
+                P.KIND_ACKNOWLEDGED,
+                P.KIND_APPROVED,
+                P.KIND_REJECTED,
+                P.KIND_ASSIGNED,
+                P.KIND_CERTIFIED,
+            )
+        )
     )
     kept = [b for i, b in enumerate(blocks) if i + 1 == len(blocks) or decision.search(b.text)]
     return tuple(kept)

@@ -11,7 +11,12 @@ from pipeline.model import AttendanceStatus, Attendee, SpeakerRole
 #: ("ฝ่ายเลขา" is not the start of "ฝ่ายเลขานุการ"); "ผอ." and "ฝ่ายเลขาฯ" end in a mark of their own.
 _ALIAS = re.compile(
     "|".join(
-        re.escape(a) + (r"(?![\u0e01-\u0e2e\u0e30-\u0e4e])" if "\u0e01" <= a[-1] <= "\u0e4e" and a[-1] != "ฯ" else "")
+        re.escape(a)
+        + (
+            r"(?![\u0e01-\u0e2e\u0e30-\u0e4e])"
+            if "\u0e01" <= a[-1] <= "\u0e4e" and a[-1] != "ฯ"
+            else ""
+        )
         for a in sorted(P.OFFICE_ALIASES, key=len, reverse=True)
     )
 )
@@ -31,13 +36,21 @@ def speaker_role(label: str, attendees: list[Attendee] | tuple[Attendee, ...]) -
     if P.SECRETARY_LABEL.match(stem):
         return SpeakerRole.SECRETARY
     for person in attendees:
-        fields = [person.name.replace(" ", ""), (person.first_name or ""), (person.position or "").replace(" ", "")]
+        fields = [
+            person.name.replace(" ", ""),
+            (person.first_name or ""),
+            (person.position or "").replace(" ", ""),
+        ]
         if len(stem) >= 3 and any(stem in f for f in fields if f):
             if person.role and "เลขานุการ" in person.role:
                 return SpeakerRole.SECRETARY
             if person.role in ("ประธาน", "ประธานกรรมการ"):
                 return SpeakerRole.CHAIR
-            return SpeakerRole.MEMBER if person.status is AttendanceStatus.PRESENT else SpeakerRole.OTHER
+            return (
+                SpeakerRole.MEMBER
+                if person.status is AttendanceStatus.PRESENT
+                else SpeakerRole.OTHER
+            )
     if P.MEMBER_LABEL.match(stem):
         return SpeakerRole.MEMBER
     return SpeakerRole.OTHER

@@ -73,7 +73,9 @@ class OutputFolder:
         except (FileNotFoundError, json.JSONDecodeError):
             return None
 
-    def write_document(self, doc_id: str, rows: dict[str, Any], text: str | None, minutes: Any) -> None:
+    def write_document(
+        self, doc_id: str, rows: dict[str, Any], text: str | None, minutes: Any
+    ) -> None:
         """Write a document's files; rows.json goes last, it is what marks the document done."""
         folder = self.doc_dir(doc_id)
         if text is not None:
@@ -144,7 +146,9 @@ def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     frame = pd.DataFrame(columns)
     keys = SORT_KEYS.get(name, DEFAULT_SORT)
     if len(frame):
-        frame = frame.sort_values(keys, kind="stable", key=lambda s: s.map(_sort_key)).reset_index(drop=True)
+        frame = frame.sort_values(keys, kind="stable", key=lambda s: s.map(_sort_key)).reset_index(
+            drop=True
+        )
     return validate_frame(name, frame)
 
 

@@ -42,11 +42,19 @@ def page_rows(doc: Document) -> list[Row]:
     rows = []
     for p in doc.pages:
         confs = [ln.confidence for ln in p.lines if ln.confidence is not None]
-        rows.append({
-            "doc_id": doc.doc_id, "page": p.number, "method": p.origin, "reason": p.reason,
-            "width": p.width, "height": p.height, "lines": len(p.lines),
-            "ocr_confidence": round(sum(confs) / len(confs), 4) if confs else None, "error": p.error,
-        })
+        rows.append(
+            {
+                "doc_id": doc.doc_id,
+                "page": p.number,
+                "method": p.origin,
+                "reason": p.reason,
+                "width": p.width,
+                "height": p.height,
+                "lines": len(p.lines),
+                "ocr_confidence": round(sum(confs) / len(confs), 4) if confs else None,
+                "error": p.error,
+            }
+        )
     return rows
 
 
@@ -55,57 +63,133 @@ def line_rows(doc: Document) -> list[Row]:
     for p in doc.pages:
         for ln in p.lines:
             box = ln.bbox
-            rows.append({
-                "doc_id": doc.doc_id, "page": p.number, "line": ln.number, "text": ln.text,
-                "raw_text": ln.raw_text, "method": p.origin,
-                "confidence": None if ln.confidence is None else round(ln.confidence, 2),
-                "x0": box.x0 if box else None, "y0": box.y0 if box else None,
-                "x1": box.x1 if box else None, "y1": box.y1 if box else None,
-                "furniture": ln.furniture,
-            })
+            rows.append(
+                {
+                    "doc_id": doc.doc_id,
+                    "page": p.number,
+                    "line": ln.number,
+                    "text": ln.text,
+                    "raw_text": ln.raw_text,
+                    "method": p.origin,
+                    "confidence": None if ln.confidence is None else round(ln.confidence, 2),
+                    "x0": box.x0 if box else None,
+                    "y0": box.y0 if box else None,
+                    "x1": box.x1 if box else None,
+                    "y1": box.y1 if box else None,
+                    "furniture": ln.furniture,
+                }
+            )
     return rows
 
 
-def minutes_rows(doc_id: str, minutes: Minutes, extracted: dict[str, list[Any]]) -> dict[str, list[Row]]:
+def minutes_rows(
+    doc_id: str, minutes: Minutes, extracted: dict[str, list[Any]]
+) -> dict[str, list[Row]]:
     """Rows of the structure tables: meetings, attendees, agenda items, speeches and extractions."""
     m = minutes.meeting
     tables: dict[str, list[Row]] = {
-        "meetings": [{
-            "doc_id": doc_id, "title": m.title, "organization": m.organization, "meeting_no": m.meeting_no,
-            "date": m.date, "venue": m.venue, "start_time": m.start_time, "end_time": m.end_time,
-            "recorder": m.recorder, "reviewer": m.reviewer, **_where(m.source),
-        }],
-        "attendees": [{
-            "doc_id": doc_id, "seq": a.seq, "status": a.status, "name": a.name, "prefix": a.prefix,
-            "first_name": a.first_name, "last_name": a.last_name, "position": a.position, "role": a.role,
-            "stand_in_for": a.stand_in_for, **_where(a.source), "note": a.note,
-        } for a in minutes.attendees],
-        "agenda_items": [{
-            "doc_id": doc_id, "item": it.number, "parent": it.parent, "level": it.level, "title": it.title,
-            **_where(it.source), "implied": it.implied,
-        } for it in minutes.agenda_items],
+        "meetings": [
+            {
+                "doc_id": doc_id,
+                "title": m.title,
+                "organization": m.organization,
+                "meeting_no": m.meeting_no,
+                "date": m.date,
+                "venue": m.venue,
+                "start_time": m.start_time,
+                "end_time": m.end_time,
+                "recorder": m.recorder,
+                "reviewer": m.reviewer,
+                **_where(m.source),
+            }
+        ],
+        "attendees": [
+            {
+                "doc_id": doc_id,
+                "seq": a.seq,
+                "status": a.status,
+                "name": a.name,
+                "prefix": a.prefix,
+                "first_name": a.first_name,
+                "last_name": a.last_name,
+                "position": a.position,
+                "role": a.role,
+                "stand_in_for": a.stand_in_for,
+                **_where(a.source),
+                "note": a.note,
+            }
+            for a in minutes.attendees
+        ],
+        "agenda_items": [
+            {
+                "doc_id": doc_id,
+                "item": it.number,
+                "parent": it.parent,
+                "level": it.level,
+                "title": it.title,
+                **_where(it.source),
+                "implied": it.implied,
+                "flags": _flags(it.flags),
+            }
+            for it in minutes.agenda_items
+        ],
         "speeches": [],
     }
     seq = 0
     for it in minutes.agenda_items:
         for turn in it.turns:
             seq += 1
-            tables["speeches"].append({
-                "doc_id": doc_id, "item": it.number, "seq": seq, "speaker": turn.speaker,
-                "speaker_role": turn.role, "text": turn.text, **_where(turn.source),
-                "last_line": turn.source.last_line,
-            })
-    tables["resolutions"] = [{
-        "doc_id": doc_id, "item": r.item, "kind": r.kind, "text": r.text, "votes_for": r.votes_for,
-        "votes_against": r.votes_against, "votes_abstain": r.votes_abstain, **_where(r.source),
-        "unanimous": r.unanimous, "flags": _flags(r.flags),
-    } for r in extracted.get("resolutions", [])]
-    tables["budgets"] = [{
-        "doc_id": doc_id, "item": b.item, "amount_thb": b.amount_thb, "text": b.text, "purpose": b.purpose,
-        "fiscal_year": b.fiscal_year, **_where(b.source), "flags": _flags(b.flags),
-    } for b in extracted.get("budgets", [])]
-    tables["assignments"] = [{
-        "doc_id": doc_id, "item": a.item, "assignee": a.assignee, "task": a.task, "due": a.due,
-        "due_date": a.due_date, **_where(a.source), "flags": _flags(a.flags),
-    } for a in extracted.get("assignments", [])]
+            tables["speeches"].append(
+                {
+                    "doc_id": doc_id,
+                    "item": it.number,
+                    "seq": seq,
+                    "speaker": turn.speaker,
+                    "speaker_role": turn.role,
+                    "text": turn.text,
+                    **_where(turn.source),
+                    "last_line": turn.source.last_line,
+                }
+            )
+    tables["resolutions"] = [
+        {
+            "doc_id": doc_id,
+            "item": r.item,
+            "kind": r.kind,
+            "text": r.text,
+            "votes_for": r.votes_for,
+            "votes_against": r.votes_against,
+            "votes_abstain": r.votes_abstain,
+            **_where(r.source),
+            "unanimous": r.unanimous,
+            "flags": _flags(r.flags),
+        }
+        for r in extracted.get("resolutions", [])
+    ]
+    tables["budgets"] = [
+        {
+            "doc_id": doc_id,
+            "item": b.item,
+            "amount_thb": b.amount_thb,
+            "text": b.text,
+            "purpose": b.purpose,
+            "fiscal_year": b.fiscal_year,
+            **_where(b.source),
+            "flags": _flags(b.flags),
+        }
+        for b in extracted.get("budgets", [])
+    ]
+    tables["assignments"] = [
+        {
+            "doc_id": doc_id,
+            "item": a.item,
+            "assignee": a.assignee,
+            "task": a.task,
+            "due": a.due,
+            "due_date": a.due_date,
+            **_where(a.source),
+            "flags": _flags(a.flags),
+        }
+        for a in extracted.get("assignments", [])
+    ]
     return {name: [jsonable(r) for r in rows] for name, rows in tables.items()}

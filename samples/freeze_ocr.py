@@ -59,7 +59,9 @@ def freeze(sample: Path, config: PipelineConfig) -> None:
 
 def main() -> None:
     config = PipelineConfig()
-    samples = [Path(a) for a in sys.argv[1:]] or sorted(p for p in SAMPLES.iterdir() if (p / "source").is_dir())
+    samples = [Path(a) for a in sys.argv[1:]] or sorted(
+        p for p in SAMPLES.iterdir() if (p / "source").is_dir()
+    )
     for sample in samples:
         freeze(sample, config)
     manifest = {

@@ -58,7 +58,8 @@ def to_html(text: str, font: str) -> str:
     def flush_table() -> None:
         if table:
             body = "".join(
-                "<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in cells) + "</tr>" for cells in table
+                "<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in cells) + "</tr>"
+                for cells in table
             )
             columns = max(len(cells) for cells in table)
             widths = COLUMN_WIDTHS.get(columns, [])
@@ -109,7 +110,9 @@ def _exact_to_unicode() -> None:
                 continue
             tt = TTFont(io.BytesIO(font.file_content), fontNumber=font.index)
             order = tt.getGlyphOrder()
-            by_glyph = {tt.getGlyphID(name): chr(code) for code, name in reversed(tt.getBestCmap().items())}
+            by_glyph = {
+                tt.getGlyphID(name): chr(code) for code, name in reversed(tt.getBestCmap().items())
+            }
             for gid in font.to_unicode:
                 base = order[gid].split(".")[0] if gid < len(order) else ""
                 if re.fullmatch(r"uni[0-9A-F]{4}", base):

@@ -23,54 +23,145 @@ _PROVENANCE = [_f("page", INT), _f("line", INT)]
 _ITEM = _f("item", TEXT)
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema([
-        _DOC, _f("source", TEXT, False), _f("kind", TEXT), _f("pages", INT), _f("status", TEXT, False),
-        _f("error", TEXT), _f("ocr_confidence", pa.float64()), _f("pipeline_version", TEXT, False),
-        _f("processed_at", pa.timestamp("s", tz="UTC"), False),
-        # extensions
-        _f("sha256", TEXT), _f("warnings", TEXT), _f("seconds", pa.float64()),
-    ]),
-    "pages": pa.schema([
-        _DOC, _f("page", INT, False), _f("method", TEXT), _f("reason", TEXT), _f("width", INT),
-        _f("height", INT), _f("lines", INT), _f("ocr_confidence", pa.float64()), _f("error", TEXT),
-    ]),
-    "lines": pa.schema([
-        _DOC, _f("page", INT, False), _f("line", INT, False), _f("text", TEXT), _f("raw_text", TEXT),
-        _f("method", TEXT), _f("confidence", pa.float64()),
-        _f("x0", INT), _f("y0", INT), _f("x1", INT), _f("y1", INT),
-        _f("furniture", pa.bool_()),
-    ]),
-    "meetings": pa.schema([
-        _DOC, _f("title", TEXT), _f("organization", TEXT), _f("meeting_no", TEXT), _f("date", pa.date32()),
-        _f("venue", TEXT), _f("start_time", TEXT), _f("end_time", TEXT), _f("recorder", TEXT),
-        _f("reviewer", TEXT), *_PROVENANCE,
-    ]),
-    "attendees": pa.schema([
-        _DOC, _f("seq", INT, False), _f("status", TEXT, False), _f("name", TEXT), _f("prefix", TEXT),
-        _f("first_name", TEXT), _f("last_name", TEXT), _f("position", TEXT), _f("role", TEXT),
-        _f("stand_in_for", TEXT), *_PROVENANCE, _f("note", TEXT),
-    ]),
-    "agenda_items": pa.schema([
-        _DOC, _f("item", TEXT, False), _f("parent", TEXT), _f("level", INT), _f("title", TEXT),
-        *_PROVENANCE, _f("implied", pa.bool_()),
-    ]),
-    "speeches": pa.schema([
-        _DOC, _ITEM, _f("seq", INT, False), _f("speaker", TEXT), _f("speaker_role", TEXT), _f("text", TEXT),
-        *_PROVENANCE, _f("last_line", INT),
-    ]),
-    "resolutions": pa.schema([
-        _DOC, _ITEM, _f("kind", TEXT, False), _f("text", TEXT), _f("votes_for", INT),
-        _f("votes_against", INT), _f("votes_abstain", INT), *_PROVENANCE,
-        _f("unanimous", pa.bool_()), _f("flags", TEXT),
-    ]),
-    "budgets": pa.schema([
-        _DOC, _ITEM, _f("amount_thb", MONEY, False), _f("text", TEXT), _f("purpose", TEXT),
-        _f("fiscal_year", INT), *_PROVENANCE, _f("flags", TEXT),
-    ]),
-    "assignments": pa.schema([
-        _DOC, _ITEM, _f("assignee", TEXT), _f("task", TEXT), _f("due", TEXT), _f("due_date", pa.date32()),
-        *_PROVENANCE, _f("flags", TEXT),
-    ]),
+    "documents": pa.schema(
+        [
+            _DOC,
+            _f("source", TEXT, False),
+            _f("kind", TEXT),
+            _f("pages", INT),
+            _f("status", TEXT, False),
+            _f("error", TEXT),
+            _f("ocr_confidence", pa.float64()),
+            _f("pipeline_version", TEXT, False),
+            _f("processed_at", pa.timestamp("s", tz="UTC"), False),
+            # extensions
+            _f("sha256", TEXT),
+            _f("warnings", TEXT),
+            _f("seconds", pa.float64()),
+        ]
+    ),
+    "pages": pa.schema(
+        [
+            _DOC,
+            _f("page", INT, False),
+            _f("method", TEXT),
+            _f("reason", TEXT),
+            _f("width", INT),
+            _f("height", INT),
+            _f("lines", INT),
+            _f("ocr_confidence", pa.float64()),
+            _f("error", TEXT),
+        ]
+    ),
+    "lines": pa.schema(
+        [
+            _DOC,
+            _f("page", INT, False),
+            _f("line", INT, False),
+            _f("text", TEXT),
+            _f("raw_text", TEXT),
+            _f("method", TEXT),
+            _f("confidence", pa.float64()),
+            _f("x0", INT),
+            _f("y0", INT),
+            _f("x1", INT),
+            _f("y1", INT),
+            _f("furniture", pa.bool_()),
+        ]
+    ),
+    "meetings": pa.schema(
+        [
+            _DOC,
+            _f("title", TEXT),
+            _f("organization", TEXT),
+            _f("meeting_no", TEXT),
+            _f("date", pa.date32()),
+            _f("venue", TEXT),
+            _f("start_time", TEXT),
+            _f("end_time", TEXT),
+            _f("recorder", TEXT),
+            _f("reviewer", TEXT),
+            *_PROVENANCE,
+        ]
+    ),
+    "attendees": pa.schema(
+        [
+            _DOC,
+            _f("seq", INT, False),
+            _f("status", TEXT, False),
+            _f("name", TEXT),
+            _f("prefix", TEXT),
+            _f("first_name", TEXT),
+            _f("last_name", TEXT),
+            _f("position", TEXT),
+            _f("role", TEXT),
+            _f("stand_in_for", TEXT),
+            *_PROVENANCE,
+            _f("note", TEXT),
+        ]
+    ),
+    "agenda_items": pa.schema(
+        [
+            _DOC,
+            _f("item", TEXT, False),
+            _f("parent", TEXT),
+            _f("level", INT),
+            _f("title", TEXT),
+            *_PROVENANCE,
+            _f("implied", pa.bool_()),
+            _f("flags", TEXT),
+        ]
+    ),
+    "speeches": pa.schema(
+        [
+            _DOC,
+            _ITEM,
+            _f("seq", INT, False),
+            _f("speaker", TEXT),
+            _f("speaker_role", TEXT),
+            _f("text", TEXT),
+            *_PROVENANCE,
+            _f("last_line", INT),
+        ]
+    ),
+    "resolutions": pa.schema(
+        [
+            _DOC,
+            _ITEM,
+            _f("kind", TEXT, False),
+            _f("text", TEXT),
+            _f("votes_for", INT),
+            _f("votes_against", INT),
+            _f("votes_abstain", INT),
+            *_PROVENANCE,
+            _f("unanimous", pa.bool_()),
+            _f("flags", TEXT),
+        ]
+    ),
+    "budgets": pa.schema(
+        [
+            _DOC,
+            _ITEM,
+            _f("amount_thb", MONEY, False),
+            _f("text", TEXT),
+            _f("purpose", TEXT),
+            _f("fiscal_year", INT),
+            *_PROVENANCE,
+            _f("flags", TEXT),
+        ]
+    ),
+    "assignments": pa.schema(
+        [
+            _DOC,
+            _ITEM,
+            _f("assignee", TEXT),
+            _f("task", TEXT),
+            _f("due", TEXT),
+            _f("due_date", pa.date32()),
+            *_PROVENANCE,
+            _f("flags", TEXT),
+        ]
+    ),
 }
 
 TABLE_ORDER = tuple(SCHEMAS)
@@ -82,7 +173,14 @@ ENUMS: dict[tuple[str, str], set[str]] = {
     ("lines", "method"): {"ocr", "text_layer", "text"},
     ("attendees", "status"): {"present", "absent", "other"},
     ("speeches", "speaker_role"): {"chair", "secretary", "member", "other"},
-    ("resolutions", "kind"): {"acknowledged", "approved", "rejected", "assigned", "certified", "other"},
+    ("resolutions", "kind"): {
+        "acknowledged",
+        "approved",
+        "rejected",
+        "assigned",
+        "certified",
+        "other",
+    },
 }
 
 

@@ -16,13 +16,23 @@ SAMPLES = ROOT / "samples"
 #: Columns that change from run to run or machine to machine, left out of golden files.
 VOLATILE = {"documents": {"processed_at", "seconds", "pipeline_version"}}
 GOLDEN_TABLES = (
-    "documents", "pages", "lines", "meetings", "attendees", "agenda_items", "speeches",
-    "resolutions", "budgets", "assignments",
+    "documents",
+    "pages",
+    "lines",
+    "meetings",
+    "attendees",
+    "agenda_items",
+    "speeches",
+    "resolutions",
+    "budgets",
+    "assignments",
 )
 
 
 def sample_inputs() -> list[Path]:
-    return sorted(p for p in SAMPLES.glob("*/source/*") if p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p for p in SAMPLES.glob("*/source/*") if p.is_file() and not p.name.startswith(".")
+    )
 
 
 def run_sample(path: Path) -> DocumentResult:

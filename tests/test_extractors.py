@@ -8,10 +8,10 @@ from extractors.assignments import split_assignee
 from extractors.budgets import is_unit_price
 from extractors.registry import EXTRACTORS, run_extractors
 from extractors.resolutions import resolution_kind
+from pipeline.config import NormalizeConfig
 from pipeline.ingest import read_text_pages
 from pipeline.model import Document
 from pipeline.normalize import normalize_document
-from pipeline.config import NormalizeConfig
 from pipeline.segment import segment
 
 
@@ -119,14 +119,27 @@ def test_municipal_council_minutes():
     assert turns["นายกเทศมนตรี"] in ("member", "other")
     rows = run_extractors(m)
     kinds = [(r.item, r.kind.value) for r in rows["resolutions"]]
-    assert kinds == [("1", "acknowledged"), ("2", "certified"), ("3.1", "approved"), ("3.2", "rejected")]
+    assert kinds == [
+        ("1", "acknowledged"),
+        ("2", "certified"),
+        ("3.1", "approved"),
+        ("3.2", "rejected"),
+    ]
     vote = rows["resolutions"][2]
     assert (vote.votes_for, vote.votes_against, vote.votes_abstain) == (8, 1, 1)
     (budget,) = rows["budgets"]
-    assert budget.amount_thb == Decimal("250000.00") and budget.fiscal_year is None and budget.item == "3.1"
+    assert (
+        budget.amount_thb == Decimal("250000.00")
+        and budget.fiscal_year is None
+        and budget.item == "3.1"
+    )
     assert "ก่อสร้างถนน" in budget.purpose
     (task,) = rows["assignments"]
-    assert task.assignee == "กองคลัง" and task.due == "ภายในวันที่ 30 กันยายน 2566" and str(task.due_date) == "2023-09-30"
+    assert (
+        task.assignee == "กองคลัง"
+        and task.due == "ภายในวันที่ 30 กันยายน 2566"
+        and str(task.due_date) == "2023-09-30"
+    )
 
 
 def test_implied_sub_item_numbering():

@@ -25,17 +25,28 @@ def no_ocr(path, config):
     return NO_OCR
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "tis-620", "cp874"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "tis-620", "cp874"]
+)
 def test_text_encodings_are_detected(encoding):
     assert decode_text(THAI.encode(encoding)) == THAI
 
 
 def _png_header_only(path: Path, width: int, height: int) -> None:
     """A PNG that declares a huge size: the header is enough to refuse it."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0")) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _encrypted_pdf(path: Path) -> None:
@@ -55,15 +66,32 @@ def _zero_page_pdf(path: Path) -> None:
 
 BAD = {
     "empty.txt": (lambda p: p.write_bytes(b""), "empty"),
-    "notes.docx": (lambda p: p.write_bytes(b"PK\x03\x04 not minutes"), "unsupported file type '.docx'"),
+    "notes.docx": (
+        lambda p: p.write_bytes(b"PK\x03\x04 not minutes"),
+        "unsupported file type '.docx'",
+    ),
     "text-named.pdf": (lambda p: p.write_text(THAI, encoding="utf-8"), "not a PDF"),
-    "truncated.pdf": (lambda p: p.write_bytes((ROOT / "samples/pathumthani_e3_2565/source/minutes-text.pdf").read_bytes()[:3000]), "truncated or corrupt"),
+    "truncated.pdf": (
+        lambda p: p.write_bytes(
+            (ROOT / "samples/pathumthani_e3_2565/source/minutes-text.pdf").read_bytes()[:3000]
+        ),
+        "truncated or corrupt",
+    ),
     "encrypted.pdf": (_encrypted_pdf, "encrypted"),
     "zero-pages.pdf": (_zero_page_pdf, ""),
     "random.txt": (lambda p: p.write_bytes(bytes(range(256)) * 8), "binary or mis-encoded"),
-    "truncated.jpg": (lambda p: (Image.new("L", (400, 400), 255).save(p, "JPEG"), p.write_bytes(p.read_bytes()[:300])), "truncated or corrupt"),
+    "truncated.jpg": (
+        lambda p: (
+            Image.new("L", (400, 400), 255).save(p, "JPEG"),
+            p.write_bytes(p.read_bytes()[:300]),
+        ),
+        "truncated or corrupt",
+    ),
     "huge.png": (lambda p: _png_header_only(p, 40000, 40000), "too large"),
-    "english.txt": (lambda p: p.write_text("Minutes of the meeting\nItem 1: budget approved\n" * 5), "no Thai text"),
+    "english.txt": (
+        lambda p: p.write_text("Minutes of the meeting\nItem 1: budget approved\n" * 5),
+        "no Thai text",
+    ),
 }
 
 
@@ -93,4 +121,6 @@ def test_legacy_encodings_read_like_utf8(tmp_path, encoding):
     result = process_document(path, PipelineConfig(), no_ocr)
     utf8 = process_document(SEED, PipelineConfig(), no_ocr)
     assert result.status == "ok"
-    assert result.rows["resolutions"] == [dict(r, doc_id=result.doc_id) for r in utf8.rows["resolutions"]]
+    assert result.rows["resolutions"] == [
+        dict(r, doc_id=result.doc_id) for r in utf8.rows["resolutions"]
+    ]

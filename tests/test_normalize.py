@@ -4,7 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.normalize import fix_ocr_bullet, is_furniture, normalize_text, strip_trailing_continuation
+from pipeline.normalize import (
+    fix_ocr_bullet,
+    is_furniture,
+    normalize_text,
+    strip_trailing_continuation,
+)
 
 
 @pytest.mark.parametrize(
@@ -27,7 +32,12 @@ def test_normalize_text(text, expected):
     assert normalize_text(text) == expected
 
 
-@given(st.text(alphabet=st.characters(min_codepoint=0x0E00, max_codepoint=0x0E7F) | st.sampled_from(" \t.,0123456789\u200b")))
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x0E00, max_codepoint=0x0E7F)
+        | st.sampled_from(" \t.,0123456789\u200b")
+    )
+)
 def test_normalize_is_idempotent(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
@@ -35,8 +45,18 @@ def test_normalize_is_idempotent(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["-๒-", "- 2 -", "– 12 –", "หน้า 3", "หน้า 3/10", "/๙. นายสมคิด.....", "/ฝ่ายเลขาฯ....", "/ซึ่งมีกิจกรรม…",
-     "--------------\t-------\t-------", "12"],
+    [
+        "-๒-",
+        "- 2 -",
+        "– 12 –",
+        "หน้า 3",
+        "หน้า 3/10",
+        "/๙. นายสมคิด.....",
+        "/ฝ่ายเลขาฯ....",
+        "/ซึ่งมีกิจกรรม…",
+        "--------------\t-------\t-------",
+        "12",
+    ],
 )
 def test_furniture(text):
     assert is_furniture(normalize_text(text))
@@ -44,7 +64,14 @@ def test_furniture(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["9. นายสมคิด ร้อยวงศ์", "รับทราบ", "- การดำเนินงาน", "แผนงาน/โครงการ", "2) สำนักงานเกษตร", "ที่ 2/2565"],
+    [
+        "9. นายสมคิด ร้อยวงศ์",
+        "รับทราบ",
+        "- การดำเนินงาน",
+        "แผนงาน/โครงการ",
+        "2) สำนักงานเกษตร",
+        "ที่ 2/2565",
+    ],
 )
 def test_not_furniture(text):
     assert not is_furniture(normalize_text(text))
@@ -56,6 +83,9 @@ def test_trailing_continuation_is_cut():
     assert strip_trailing_continuation("แผนงาน/โครงการ ต่อไป") == "แผนงาน/โครงการ ต่อไป"
 
 
-@pytest.mark.parametrize(("text", "expected"), [(": กรรมการ", "- กรรมการ"), ("= ด้านแปรรูป", "- ด้านแปรรูป"), ("ที่ 3: ผล", "ที่ 3: ผล")])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(": กรรมการ", "- กรรมการ"), ("= ด้านแปรรูป", "- ด้านแปรรูป"), ("ที่ 3: ผล", "ที่ 3: ผล")],
+)
 def test_ocr_bullets(text, expected):
     assert fix_ocr_bullet(text) == expected

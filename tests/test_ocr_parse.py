@@ -6,7 +6,9 @@ from pipeline.layout import chars_to_lines
 from pipeline.model import BBox, Line, Page
 from pipeline.ocr import annotate_lines, find_mark_lines, lines_to_tsv, parse_tesseract_tsv
 
-HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+HEADER = (
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+)
 
 
 def tsv(*rows: str) -> str:
@@ -36,7 +38,10 @@ def test_words_are_joined_by_their_gaps():
 
 def test_text_output_gives_line_text():
     annotated = annotate_lines(PAGE, "ระเบียบวาระที่ ๑\n\nรับทราบ\n")
-    assert [ln.text for ln in parse_tesseract_tsv(annotated, 1).lines] == ["ระเบียบวาระที่ ๑", "รับทราบ"]
+    assert [ln.text for ln in parse_tesseract_tsv(annotated, 1).lines] == [
+        "ระเบียบวาระที่ ๑",
+        "รับทราบ",
+    ]
     # a text output that does not line up with the TSV is ignored
     assert annotate_lines(PAGE, "one line only\n") == PAGE
 
@@ -45,7 +50,9 @@ def test_frozen_lines_round_trip_with_page_numbers():
     page = parse_tesseract_tsv(PAGE, 1)
     frozen = lines_to_tsv(page, 7)
     again = parse_tesseract_tsv(frozen, 7)
-    assert [(ln.text, ln.bbox, ln.confidence) for ln in again.lines] == [(ln.text, ln.bbox, ln.confidence) for ln in page.lines]
+    assert [(ln.text, ln.bbox, ln.confidence) for ln in again.lines] == [
+        (ln.text, ln.bbox, ln.confidence) for ln in page.lines
+    ]
 
 
 def test_missing_page_is_an_error():
@@ -62,23 +69,45 @@ def _line(n, text, box, conf=0.95):
 
 
 def test_split_off_marks_are_found():
-    page = Page(1, 2480, 3508, "ocr", (
-        _line(1, "เริ่มประชุมเวลา 09.00 น.", (320, 700, 1300, 790)),
-        _line(2, "aA al a ข”ๆ1บจ่", (406, 829, 1297, 879), 0.72),  # the marks of the next line
-        _line(3, "ระเบียบวาระที 1 เรือง ประธานแจ้งให้ทีประชุมทราบ", (318, 843, 1615, 925)),
-        _line(4, "รายงานการประชุม", (1040, 1000, 1500, 1054)),  # a short real line touching the next
-        _line(5, "กลไกขับเคลื่อนการพัฒนาเศรษฐกิจ", (364, 1053, 2175, 1157)),
-    ))
+    page = Page(
+        1,
+        2480,
+        3508,
+        "ocr",
+        (
+            _line(1, "เริ่มประชุมเวลา 09.00 น.", (320, 700, 1300, 790)),
+            _line(2, "aA al a ข”ๆ1บจ่", (406, 829, 1297, 879), 0.72),  # the marks of the next line
+            _line(3, "ระเบียบวาระที 1 เรือง ประธานแจ้งให้ทีประชุมทราบ", (318, 843, 1615, 925)),
+            _line(
+                4, "รายงานการประชุม", (1040, 1000, 1500, 1054)
+            ),  # a short real line touching the next
+            _line(5, "กลไกขับเคลื่อนการพัฒนาเศรษฐกิจ", (364, 1053, 2175, 1157)),
+        ),
+    )
     assert find_mark_lines(page) == [(1, 2)]
 
 
 def _char(text, x0, x1, bottom=120.0, size=15.0):
-    return {"text": text, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "size": size, "upright": True}
+    return {
+        "text": text,
+        "x0": x0,
+        "x1": x1,
+        "top": bottom - size,
+        "bottom": bottom,
+        "size": size,
+        "upright": True,
+    }
 
 
 def test_pdf_chars_keep_thai_marks_with_their_base():
     # "ที่ 1" as a Thai PDF lays it out: the marks have no width and sit left of the next base
-    chars = [_char("ท", 100, 108), _char("ี", 107.5, 107.5), _char("่", 107.0, 107.0), _char(" ", 108, 112),
-             _char("1", 112, 119), _char("ก", 200, 208)]
+    chars = [
+        _char("ท", 100, 108),
+        _char("ี", 107.5, 107.5),
+        _char("่", 107.0, 107.0),
+        _char(" ", 108, 112),
+        _char("1", 112, 119),
+        _char("ก", 200, 208),
+    ]
     (line,) = chars_to_lines(chars)
     assert line.text == "ที่ 1\tก"

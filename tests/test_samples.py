@@ -50,6 +50,8 @@ def test_sample_matches_expected(path):
         if want is None:
             failures.append(f"{target} is missing (see {obtained_path.name})")
         else:
-            diff = list(difflib.unified_diff(want.splitlines(), obtained.splitlines(), lineterm="", n=0))
+            diff = list(
+                difflib.unified_diff(want.splitlines(), obtained.splitlines(), lineterm="", n=0)
+            )
             failures.append(f"{target} differs:\n" + "\n".join(diff[:12]))
     assert not failures, "\n\n".join(failures)

@@ -31,7 +31,12 @@ def test_impossible_date_is_skipped():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("เริ่มประชุมเวลา ๐๙.๐๐ น.", "09:00"), ("เวลา 9.30 นาฬิกา", "09:30"), ("เลิกประชุมเวลา 16:45 น.", "16:45"), ("เวลา 25.00 น.", None)],
+    [
+        ("เริ่มประชุมเวลา ๐๙.๐๐ น.", "09:00"),
+        ("เวลา 9.30 นาฬิกา", "09:30"),
+        ("เลิกประชุมเวลา 16:45 น.", "16:45"),
+        ("เวลา 25.00 น.", None),
+    ],
 )
 def test_times(text, expected):
     assert parse_time(normalize_text(text)) == expected
