@@ -89,22 +89,6 @@ def make_line(number: int, words: list[Word], scale: float = 1.0, text: str | No
     )
 
 
-def group_into_lines(words: list[Word]) -> list[list[Word]]:
-    """Cluster words into lines by vertical overlap, top to bottom (for PDF text layers)."""
-    lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: ((w.y0 + w.y1) / 2, w.x0)):
-        mid = (w.y0 + w.y1) / 2
-        if lines:
-            last = lines[-1]
-            top = min(x.y0 for x in last)
-            bottom = max(x.y1 for x in last)
-            if top <= mid <= bottom:
-                last.append(w)
-                continue
-        lines.append([w])
-    return lines
-
-
 def _is_mark(ch: str) -> bool:
     import unicodedata
 

@@ -37,7 +37,16 @@ def compose_thai(text: str) -> str:
 
     ``compose_thai("ก\u0e4d\u0e32ร") -> "กำร"``; doubled vowels and tone marks are removed.
     """
-    cells = [thai_normalize(cell) for cell in text.split("\t")]
+    cells = []
+    for cell in text.split("\t"):
+        for _ in range(
+            3
+        ):  # one rule can expose another (ๅ becomes า next to a NIKHAHIT): fixed point
+            done = thai_normalize(cell)
+            if done == cell:
+                break
+            cell = done
+        cells.append(cell)
     return "\t".join(cells).strip()
 
 
@@ -89,16 +98,6 @@ OCR_BULLET = re.compile(r"^[:=;~]\s+(?=\S)")
 NOISE_CONFIDENCE = 0.5
 
 
-#: Tesseract keeps a wide gap between columns as a run of spaces (preserve_interword_spaces).
-OCR_COLUMN_GAP = re.compile(r" {3,}")
-
-
-def ocr_columns_to_tabs(text: str) -> str:
-    """A run of three or more spaces in OCR text is a column gap: ``"นายเอกวิทย์     มีเพียร"``
-    → ``"นายเอกวิทย์\tมีเพียร"``. Runs before normalisation collapses spaces."""
-    return OCR_COLUMN_GAP.sub("\t", text)
-
-
 def fix_ocr_bullet(text: str) -> str:
     """``fix_ocr_bullet(": กรรมการพัฒนาชุมชน") -> "- กรรมการพัฒนาชุมชน"``; OCR lines only."""
     return OCR_BULLET.sub("- ", text)
@@ -120,8 +119,7 @@ def strip_trailing_continuation(text: str) -> str:
 
 
 def normalize_line(line: Line, config: NormalizeConfig, ocr: bool = False) -> Line:
-    raw = ocr_columns_to_tabs(line.raw_text) if ocr else line.raw_text
-    text = normalize_text(raw) if config.thai_digits else compose_thai(raw)
+    text = normalize_text(line.raw_text) if config.thai_digits else compose_thai(line.raw_text)
     if ocr:
         text = fix_ocr_bullet(text)
         if line.confidence is not None and line.confidence < NOISE_CONFIDENCE:

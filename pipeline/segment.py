@@ -135,7 +135,7 @@ class Segmenter:
             flags = (f"number read as {dotted[1]}",) if dotted and dotted[1] != number else ()
             return self.start_item(number, flags, title, para, i, implied=not dotted)
         if not self.items:
-            (self.header if self.phase == "header" else self.header).append(para)
+            self.header.append(para)
             return i + 1
         return self.agenda_text(para, text, nxt, i)
 
