@@ -115,7 +115,7 @@ def with_signatures(meeting: Meeting, closing: list[Paragraph]) -> Meeting:
         # the name usually follows the role line; in some layouts it comes just before it
         after = [(j, n) for j, n in names if i < j <= i + 3 and j not in used]
         before = [(j, n) for j, n in reversed(names) if i - 3 <= j < i and j not in used]
-        pick = (after or before or [None])[0]
+        pick = (after or before)[0] if (after or before) else None
         if pick:
             used.add(pick[0])
             found[role] = pick[1]

@@ -65,7 +65,10 @@ def run(
 
     _setup_logging(out)
     store = OutputFolder(out)
-    todo, seen, statuses, duplicates = [], {}, {}, 0
+    todo: list[Path] = []
+    seen: dict[str, Path] = {}
+    statuses: dict[str, str] = {}
+    duplicates = 0
     for path in paths:
         try:
             doc_id = doc_id_of(sha256_file(path))

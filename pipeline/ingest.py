@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from functools import partial
 from pathlib import Path
 
 from pipeline.config import OcrConfig
@@ -73,10 +74,10 @@ def decode_text(data: bytes) -> str:
     ):
         if data.startswith(bom):
             return _checked(data.decode(enc, errors="strict"))
-    enc = _utf16_without_bom(data)
-    if enc:
+    utf16 = _utf16_without_bom(data)
+    if utf16:
         try:
-            return _checked(data.decode(enc))
+            return _checked(data.decode(utf16))
         except UnicodeDecodeError as exc:
             raise InputFileError("binary content, not a text file") from exc
     try:
@@ -203,6 +204,10 @@ def judge_text_layer(text: str, config: OcrConfig) -> tuple[bool, str]:
     return True, f"text layer: {len(chars)} characters"
 
 
+def _same(image):  # a render() for a page image already in memory
+    return image
+
+
 # --- Images ---------------------------------------------------------------------------------------
 def read_image(path: Path, config: OcrConfig, engine: OcrEngine) -> list[Page]:
     """Every frame of an image (multi-page TIFF too) is a page to OCR."""
@@ -238,7 +243,7 @@ def read_image(path: Path, config: OcrConfig, engine: OcrEngine) -> list[Page]:
                 ) from exc
             copy = frame.convert("L")
             try:
-                pages.append(engine.recognize(lambda copy=copy: copy, page_no, "image"))
+                pages.append(engine.recognize(partial(_same, copy), page_no, "image"))
             except OcrError as exc:
                 pages.append(
                     Page(page_no, width, height, "ocr", (), reason="image", error=str(exc))

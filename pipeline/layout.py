@@ -116,7 +116,7 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
         band = next((k for k in (key, key - 1, key + 1) if k in rows), key)
         last = [ch]
         rows.setdefault(band, []).append(last)
-    lines = []
+    lines: list[Line] = []
     for band in sorted(rows):
         clusters = rows[band]
         size = (

@@ -149,7 +149,7 @@ def parse_tesseract_tsv(tsv: str, page_no: int) -> Page:
             groups.setdefault(key, []).append(Word(text, *box, conf / 100 if conf >= 0 else None))
     if not seen:
         raise OcrError(f"the OCR output has no page {page_no}")
-    lines = []
+    lines: list[Line] = []
     for key in sorted(set(groups) | set(line_text)):
         words = groups.get(key, [])
         if words:
@@ -160,8 +160,8 @@ def parse_tesseract_tsv(tsv: str, page_no: int) -> Page:
                 line = replace(line, confidence=line_text[key][2])
             lines.append(line)
         elif key in line_text:
-            text, box, conf = line_text[key]
-            lines.append(Line(len(lines) + 1, text, text, box, conf))
+            only_text, only_box, only_conf = line_text[key]
+            lines.append(Line(len(lines) + 1, only_text, only_text, only_box, only_conf))
     return Page(page_no, width, height, "ocr", tuple(lines), reason="ocr")
 
 

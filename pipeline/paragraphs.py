@@ -106,11 +106,11 @@ def _merge(page: int, lines: list[Line]) -> Paragraph:
         pieces = [[(ln.text.strip(), ln.number)] for ln in lines]
         seps = [""] * (len(lines) - 1)  # decided by _joiner
     text = ""
-    segments = []
-    for i, cell in enumerate(pieces):
+    segments: list[tuple[int, int, int]] = []
+    for i, group in enumerate(pieces):
         if i:
-            text += seps[i - 1] or _joiner(text, cell[0][0])
-        for j, (piece, number) in enumerate(cell):
+            text += seps[i - 1] or _joiner(text, group[0][0])
+        for j, (piece, number) in enumerate(group):
             if j:
                 text += _joiner(text, piece)
             segments.append((len(text), len(text) + len(piece), number))

@@ -119,8 +119,8 @@ class Segmenter:
         if not self.items and (status := heading_status(text)) is not None:
             self.status, self.phase = status, "attendance"
             return i + 1
-        listing = self.phase == "attendance" and not self.items and self.status is not None
-        if listing and (a := parse_attendee(text, len(self.attendees) + 1, self.status, para.span)):
+        status = self.status if self.phase == "attendance" and not self.items else None
+        if status and (a := parse_attendee(text, len(self.attendees) + 1, status, para.span)):
             self.attendees.append(a)
             return i + 1
         if m := P.AGENDA_HEADING.match(text):
