@@ -27,6 +27,10 @@ def heading_status(text: str) -> AttendanceStatus | None:
     return AttendanceStatus.PRESENT
 
 
+#: A role column: a role word, optionally followed by the body's name ("เลขานุการสภา").
+_ROLE_CELL = re.compile(
+    rf"^(?:{'|'.join(sorted(P.ATTENDEE_ROLES, key=len, reverse=True))})\S{{0,30}}$"
+)
 #: Prefixes compiled to tolerate OCR-dropped marks ("ว่าทีร้อยตรี"), longest first.
 _PREFIXES = [(pre, re.compile(P.tolerant(pre))) for pre in P.NAME_PREFIXES]
 #: An attendee line whose number OCR misread ("cn. นายพงษ์เทพ"): accepted when a name prefix follows.
@@ -84,11 +88,13 @@ def parse_attendee(text: str, seq: int, status: AttendanceStatus, span: Span) ->
         rest_cells = ([more] if more else []) + rest_cells[1:]
     position_cells = rest_cells
     role = None
-    if position_cells:
+    if len(position_cells) > 1 and _ROLE_CELL.match(position_cells[-1]):
+        role = position_cells.pop()  # a column of its own: "เลขานุการ", "เลขานุการสภา"
+    elif position_cells:
         tokens = position_cells[-1].rsplit(" ", 1)
-        if tokens[-1] in P.ATTENDEE_ROLES and (len(position_cells) > 1 or len(tokens) > 1):
+        if tokens[-1] in P.ATTENDEE_ROLES and len(tokens) > 1:
             role = tokens[-1]
-            position_cells[-1] = tokens[0] if len(tokens) > 1 else ""
+            position_cells[-1] = tokens[0]
     position = " ".join(c for c in position_cells if c).strip() or None
     stand_in = P.STAND_IN.match(position) if position else None
     name = " ".join(x for x in (prefix, first, last) if x)

@@ -45,7 +45,17 @@ def _purpose(before: str, after: str) -> str | None:
     return m["purpose"] if m else None
 
 
+def _fiscal_year(text: str, pattern=P.FISCAL_YEAR) -> int | None:
+    years = list(pattern.finditer(text))
+    return int(years[-1]["year"]) if years else None
+
+
 def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
+    """Every amount in baht that is not a unit price; the fiscal year is the one stated before it
+    in the same paragraph, else the one in its agenda item's title ("ญัตติขอโอนงบประมาณ ... ๒๕๖๖")."""
+    titles = {
+        it.number: _fiscal_year(it.title, P.FISCAL_YEAR_EXPLICIT) for it in minutes.agenda_items
+    }
     rows = []
     for item, para in minutes.content:
         text = para.text
@@ -54,17 +64,22 @@ def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
             before, after = text[previous_end : m.start()], text[m.end("unit") :]
             if is_unit_price(text[: m.start()], after):
                 continue
-            years = list(P.FISCAL_YEAR.finditer(before))
-            lead = _lead_in(text[: m.start()])
-            phrase = f"{lead} {text[m.start() : m.end('unit')]}".strip()
+            number: str = m["num"]
+            flags: tuple[str, ...] = ()
+            split = P.SPLIT_NUMBER.search(text[: m.start()])
+            if split and "." not in number:  # "1. 2 ล้านบาท": OCR broke "1.2" at the point
+                number, flags = f"{split[1]}.{number}", ("digits_rejoined",)
+            lead = _lead_in(text[: split.start() if split else m.start()])
+            phrase = f"{lead} {text[split.start() if split else m.start() : m.end('unit')]}".strip()
             rows.append(
                 BudgetLine(
                     item=item,
-                    amount_thb=parse_amount(m["num"], m["scale"]),
+                    amount_thb=parse_amount(number, m["scale"]),
                     text=phrase,
                     source=para.span_of(m.start(), m.end("unit")),
                     purpose=_purpose(before, after),
-                    fiscal_year=int(years[-1]["year"]) if years else None,
+                    fiscal_year=_fiscal_year(before) or titles.get(item or ""),
+                    flags=flags,
                 )
             )
             previous_end = m.end("unit")

@@ -93,6 +93,10 @@ KIND_ASSIGNED = re.compile(_alt("มอบหมาย", "มอบ"))
 KIND_APPROVED = re.compile(rf"(?<!ไม่){_alt('เห็นชอบ', 'อนุมัติ', 'เห็นด้วย')}")
 KIND_ACKNOWLEDGED = re.compile(_alt("รับทราบ", "ทราบ"))
 #: Votes: "เห็นชอบ 15 เสียง ไม่เห็นชอบ 2 เสียง งดออกเสียง 1 เสียง".
+#: "ด้วยคะแนนเสียง 6 เสียง": the votes for a decision stated without a verb.
+VOTES_SCORE = re.compile(
+    rf"{tolerant('คะแนนเสียง')}\s*(?:{tolerant('เห็นชอบ')}\s*)?(\d+)\s*{tolerant('เสียง')}"
+)
 VOTES_FOR = re.compile(
     rf"(?<!ไม่){_alt('เห็นชอบ', 'เห็นด้วย', 'อนุมัติ', 'รับรอง')}\s*(?:จำนวน\s*)?(\d+)\s*{tolerant('เสียง')}"
 )
@@ -217,7 +221,7 @@ STAND_IN = re.compile(r"^(?:ผู้)?แทน\s*(?P<office>\S.*)$")
 
 # --- Header ---------------------------------------------------------------------------------------
 MINUTES_TITLE = re.compile(
-    rf"^{_alt('รายงานการประชุม', 'บันทึกการประชุม', 'สรุปรายงานการประชุม', 'สรุปผลการประชุม')}"
+    rf"^{_alt('รายงานการประชุม', 'บันทึกการประชุม', 'บันทึกรายงานการประชุม', 'สรุปรายงานการประชุม', 'สรุปผลการประชุม')}"
 )
 MEETING_NO = re.compile(rf"{tolerant('ครั้งที่')}\s*(\d{{1,3}})(?:\s*/\s*(\d{{4}}))?")
 SESSION_NO = re.compile(
@@ -287,6 +291,9 @@ AMOUNT = re.compile(
     r"(?P<scale>ล้าน|แสน|หมื่น|พัน)?\s*(?P<unit>บาท)(?P<after>\S{0,12})"
 )
 SCALE = {"ล้าน": 1_000_000, "แสน": 100_000, "หมื่น": 10_000, "พัน": 1_000, None: 1}
+#: Digits and a point just before an amount's number, mid-sentence ("จำนวน 1. 2 ล้านบาท"): OCR
+#: broke the number at its point; not at the start of a line, where "1." is a list number.
+SPLIT_NUMBER = re.compile(r"(?<=\S\s)(\d{1,3})[.,]\s+$")
 #: Words right after "บาท" that make it a price per unit ("บาทต่อกิโลกรัม", "บาท/คน").
 UNIT_PRICE_AFTER = re.compile(r"^\s*(?:ต่อ|/|ละ)")
 #: A classifier+ละ just before the number ("หวีละ 40 - 45 บาท", "คนละ 500 บาท").
@@ -296,6 +303,8 @@ FISCAL_YEAR = re.compile(
     rf"{_alt('ปีงบประมาณ', 'ประจำปี')}\s*(?:{tolerant('งบประมาณ')})?\s*(?:พ\.\s*ศ\.\s*)?(?P<year>25\d\d)"
 )
 #: A project or purpose named before the amount, and the words that glue it to the amount.
+#: Only an explicit ปีงบประมาณ (not a plain ประจำปี) names the fiscal year in an item's title.
+FISCAL_YEAR_EXPLICIT = re.compile(rf"{tolerant('ปีงบประมาณ')}\s*(?:พ\.\s*ศ\.\s*)?(?P<year>25\d\d)")
 PURPOSE_BEFORE = re.compile(r"(โครงการ\S+|กิจกรรม\S+|(?:^|(?<=\s))ค่า\S+)")
 PURPOSE_AFTER = re.compile(r"^\s*(?:\(\S[^)]*\)\s*)?เพื่อ(?P<purpose>\S+)")
 PURPOSE_TRAILERS = re.compile(

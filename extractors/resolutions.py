@@ -47,6 +47,8 @@ def extract_resolutions(minutes: Minutes) -> list[Resolution]:
         for block in item.resolutions:
             text = _BULLETS.sub("", block.text)
             votes_for = _count(P.VOTES_FOR, text)
+            if votes_for is None:
+                votes_for = _count(P.VOTES_SCORE, text)
             votes_against = _count(P.VOTES_AGAINST, text)
             kind = resolution_kind(text)
             if (

@@ -103,14 +103,19 @@ def fix_ocr_bullet(text: str) -> str:
     return OCR_BULLET.sub("- ", text)
 
 
-def is_furniture(text: str) -> bool:
-    """True for a line that is page furniture, not content.
+#: Page numbers are looked for among this many lines at the top and at the bottom of a page.
+PAGE_NUMBER_ZONE = 2
+
+
+def is_furniture(text: str, page_edge: bool = True) -> bool:
+    """True for a line that is page furniture, not content. A bare number is a page number only
+    at the top or bottom of a page (``page_edge``); elsewhere it is text (a wrapped "ครั้งที่ 2").
 
     >>> [is_furniture(s) for s in ["-2-", "/9. นายสมคิด.....", "หน้า 3", "9. นายสมคิด ร้อยวงศ์"]]
     [True, True, True, False]
     """
     t = text.strip()
-    return bool(PAGE_NUMBER.match(t) or CONTINUATION.match(t) or RULING.match(t))
+    return bool((page_edge and PAGE_NUMBER.match(t)) or CONTINUATION.match(t) or RULING.match(t))
 
 
 def strip_trailing_continuation(text: str) -> str:
@@ -118,7 +123,9 @@ def strip_trailing_continuation(text: str) -> str:
     return TRAILING_CONTINUATION.sub("", text)
 
 
-def normalize_line(line: Line, config: NormalizeConfig, ocr: bool = False) -> Line:
+def normalize_line(
+    line: Line, config: NormalizeConfig, ocr: bool = False, page_edge: bool = True
+) -> Line:
     text = normalize_text(line.raw_text) if config.thai_digits else compose_thai(line.raw_text)
     if ocr:
         text = fix_ocr_bullet(text)
@@ -126,14 +133,19 @@ def normalize_line(line: Line, config: NormalizeConfig, ocr: bool = False) -> Li
             return replace(line, text=text, furniture=True)
     if not config.drop_furniture:
         return replace(line, text=text)
-    if is_furniture(text):
+    if is_furniture(text, page_edge):
         return replace(line, text=text, furniture=True)
     return replace(line, text=strip_trailing_continuation(text))
 
 
 def normalize_page(page: Page, config: NormalizeConfig) -> Page:
     ocr = page.origin == "ocr"
-    return replace(page, lines=tuple(normalize_line(ln, config, ocr) for ln in page.lines))
+    n = len(page.lines)
+    edge = {i for i in range(n) if i < PAGE_NUMBER_ZONE or i >= n - PAGE_NUMBER_ZONE}
+    return replace(
+        page,
+        lines=tuple(normalize_line(ln, config, ocr, i in edge) for i, ln in enumerate(page.lines)),
+    )
 
 
 def normalize_document(doc: Document, config: NormalizeConfig) -> Document:

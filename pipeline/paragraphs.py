@@ -43,9 +43,38 @@ def _wraps(group: list[Line], line: Line, left: float, right: float, line_height
     row = group[0]
     if "\t" in row.text:  # a table row continues only inside its cells, right of the row number
         # A numbered row's first cell may wrap under its number, with later cells beside it.
+        # Any row's first cell may wrap when its text filled the cell (a long label).
         under_number = bool(NUMBERED.match(row.text)) and "\t" in line.text
-        return under_number or line.bbox.x0 > (row.words[0][1] if row.words else left + 0.2 * width)
+        wrapped_first = "\t" in line.text and _first_cell_wrapped(row, line, line_height)
+        return (
+            under_number
+            or wrapped_first
+            or line.bbox.x0 > (row.words[0][1] if row.words else left + 0.2 * width)
+        )
+    if "\t" in line.text:  # a row of cells does not continue a plain paragraph
+        return False
     return shortfall <= 0.12 * width and not centred
+
+
+def _first_cell_wrapped(row: Line, line: Line, line_height: float) -> bool:
+    """Is ``line`` (cells starting at the left edge) the wrap of ``row``'s first cell rather than a
+    new row? The row's first cell must nearly reach its second (the next word did not fit), and
+    where the row's second cell opens with a dash, as every new row would, the line's must not."""
+    first_cell = row.text.split("\t", 1)[0].split()
+    if (
+        not first_cell
+        or len(row.words) != len(row.text.split())
+        or len(row.words) <= len(first_cell)
+    ):
+        return False
+    end, next_start = row.words[len(first_cell) - 1][1], row.words[len(first_cell)][0]
+    row_second, line_second = (
+        row.text.split("\t", 1)[1].lstrip(),
+        line.text.split("\t", 1)[1].lstrip(),
+    )
+    if row_second.startswith(("-", "–")):
+        return not line_second.startswith(("-", "–")) and next_start - end < 3.5 * line_height
+    return next_start - end < 1.2 * line_height
 
 
 def paragraphs(doc: Document) -> list[Paragraph]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from extractors import patterns as P
-from extractors.attendees import heading_status, parse_attendee
+from extractors.attendees import heading_status, parse_attendee, split_prefix
 from extractors.header import parse_header, with_signatures
 from extractors.values import parse_time
 from pipeline.model import (
@@ -237,7 +237,10 @@ class Segmenter:
                 self.open = _Open("resolution", "", [para], implicit=True)
             self.close_open()
             return i + 1
-        if (m := INLINE_LABEL.match(text)) and self.is_label(m["label"], None):
+        m = INLINE_LABEL.match(text)
+        if m and self.is_label(
+            m["label"], None, tabbed="\t" in text[m.end("label") : m.start("text")]
+        ):
             self.close_open()
             self.open = _Open("turn", m["label"].strip(), [para.tail(m.start("text"))])
             return i + 1
@@ -255,11 +258,13 @@ class Segmenter:
         self.open.paras.append(para)
         return i + 1
 
-    def is_label(self, label: str, nxt: Paragraph | None) -> bool:
+    def is_label(self, label: str, nxt: Paragraph | None, tabbed: bool = False) -> bool:
+        """Is ``label`` a speaker? A short line or cell that names an office ("ประธานฯ", "ปลัด
+        อบต.") or a person ("นายวีระ คงสุข"); in a column of its own any short label is one."""
         label = label.strip()
         if not looks_like_label(label):
             return False
-        if label.endswith("ฯ") or P.LABEL_OFFICE.match(label):
+        if tabbed or label.endswith("ฯ") or P.LABEL_OFFICE.match(label) or split_prefix(label)[0]:
             return True
         if nxt is None:
             return False

@@ -43,6 +43,16 @@ td {{ padding: 0 0.6em 0 0; vertical-align: top; }}
 COLUMN_WIDTHS = {2: [28, 72], 3: [35, 19, 46], 4: [35, 17, 37, 11]}
 
 
+def column_widths(table: list[list[str]]) -> list[int]:
+    """Percent widths for a run of tab-separated lines; a column of list numbers stays narrow."""
+    columns = max(len(cells) for cells in table)
+    numbered = all(re.fullmatch(r"\s*[\d๐-๙]{1,3}[.)]?\s*", cells[0]) for cells in table)
+    if numbered and columns > 1:
+        rest = COLUMN_WIDTHS.get(columns - 1, [])
+        return [6] + [round(w * 0.94) for w in rest]
+    return COLUMN_WIDTHS.get(columns, [])
+
+
 def _is_title(row: str) -> bool:
     return len(row) < 120 and not (row.strip().endswith("ประชุม") and "รายงาน" not in row)
 
@@ -61,8 +71,7 @@ def to_html(text: str, font: str) -> str:
                 "<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in cells) + "</tr>"
                 for cells in table
             )
-            columns = max(len(cells) for cells in table)
-            widths = COLUMN_WIDTHS.get(columns, [])
+            widths = column_widths(table)
             cols = "".join(f'<col style="width:{w}%">' for w in widths)
             parts.append(f"<table><colgroup>{cols}</colgroup>{body}</table>")
             table.clear()

@@ -128,11 +128,10 @@ def test_municipal_council_minutes():
     vote = rows["resolutions"][2]
     assert (vote.votes_for, vote.votes_against, vote.votes_abstain) == (8, 1, 1)
     (budget,) = rows["budgets"]
+    assert budget.amount_thb == Decimal("250000.00") and budget.item == "3.1"
     assert (
-        budget.amount_thb == Decimal("250000.00")
-        and budget.fiscal_year is None
-        and budget.item == "3.1"
-    )
+        budget.fiscal_year == 2566
+    )  # from the item: ญัตติขอโอนงบประมาณรายจ่ายประจำปีงบประมาณ พ.ศ. 2566
     assert "ก่อสร้างถนน" in budget.purpose
     (task,) = rows["assignments"]
     assert (
@@ -161,3 +160,16 @@ def test_implied_sub_item_numbering():
     m = _minutes(text)
     assert [i.number for i in m.agenda_items] == ["3", "3.3", "3.3.1", "3.3.2", "3.3.3", "4"]
     assert [i.implied for i in m.agenda_items][3:5] == [True, True]
+
+
+def test_amount_split_by_ocr_is_rejoined_and_flagged():
+    m = _minutes(
+        "ระเบียบวาระที่ 1 เรื่องเพื่อพิจารณา\nนายก - ขออนุมัติจ่ายเงินสะสม จำนวน 1. 2 ล้านบาท เพื่อขุดลอกคลอง\n"
+    )
+    (budget,) = run_extractors(m)["budgets"]
+    assert budget.amount_thb == Decimal("1200000.00") and budget.flags == ("digits_rejoined",)
+    m = _minutes("ระเบียบวาระที่ 1 เรื่องเพื่อพิจารณา\n1. 2 ล้านบาท สำหรับโครงการ\n")
+    (budget,) = run_extractors(m)["budgets"]
+    assert (
+        budget.amount_thb == Decimal("2000000.00") and budget.flags == ()
+    )  # a list number, not a split
