@@ -82,6 +82,21 @@ def line_rows(doc: Document) -> list[Row]:
     return rows
 
 
+def extracted_row(doc_id: str, value: Any) -> Row:
+    """An extractor's dataclass as a table row: its fields, ``source`` as page and line, and
+    ``flags`` joined with commas (the field names are the table's column names)."""
+    row: Row = {"doc_id": doc_id}
+    for f in dataclasses.fields(value):
+        v = getattr(value, f.name)
+        if f.name == "source":
+            row.update(_where(v))
+        elif f.name == "flags":
+            row["flags"] = _flags(v)
+        else:
+            row[f.name] = v
+    return row
+
+
 def minutes_rows(
     doc_id: str, minutes: Minutes, extracted: dict[str, list[Any]]
 ) -> dict[str, list[Row]]:
@@ -151,45 +166,6 @@ def minutes_rows(
                     "last_line": turn.source.last_line,
                 }
             )
-    tables["resolutions"] = [
-        {
-            "doc_id": doc_id,
-            "item": r.item,
-            "kind": r.kind,
-            "text": r.text,
-            "votes_for": r.votes_for,
-            "votes_against": r.votes_against,
-            "votes_abstain": r.votes_abstain,
-            **_where(r.source),
-            "unanimous": r.unanimous,
-            "flags": _flags(r.flags),
-        }
-        for r in extracted.get("resolutions", [])
-    ]
-    tables["budgets"] = [
-        {
-            "doc_id": doc_id,
-            "item": b.item,
-            "amount_thb": b.amount_thb,
-            "text": b.text,
-            "purpose": b.purpose,
-            "fiscal_year": b.fiscal_year,
-            **_where(b.source),
-            "flags": _flags(b.flags),
-        }
-        for b in extracted.get("budgets", [])
-    ]
-    tables["assignments"] = [
-        {
-            "doc_id": doc_id,
-            "item": a.item,
-            "assignee": a.assignee,
-            "task": a.task,
-            "due": a.due,
-            "due_date": a.due_date,
-            **_where(a.source),
-            "flags": _flags(a.flags),
-        }
-        for a in extracted.get("assignments", [])
-    ]
+    for name, rows in extracted.items():
+        tables[name] = [extracted_row(doc_id, row) for row in rows]
     return {name: [jsonable(r) for r in rows] for name, rows in tables.items()}
