@@ -92,20 +92,19 @@ KIND_CERTIFIED = re.compile(
 KIND_ASSIGNED = re.compile(_alt("มอบหมาย", "มอบ"))
 KIND_APPROVED = re.compile(rf"(?<!ไม่){_alt('เห็นชอบ', 'อนุมัติ', 'เห็นด้วย')}")
 KIND_ACKNOWLEDGED = re.compile(_alt("รับทราบ", "ทราบ"))
+
+
+def _votes(*words: str, lookbehind: str = "") -> re.Pattern[str]:
+    """A count of votes after one of ``words``: "เห็นชอบ 15 เสียง", "งดออกเสียง จำนวน 1 เสียง"."""
+    return re.compile(rf"{lookbehind}{_alt(*words)}\s*(?:จำนวน\s*)?(\d+)\s*{tolerant('เสียง')}")
+
+
 #: Votes: "เห็นชอบ 15 เสียง ไม่เห็นชอบ 2 เสียง งดออกเสียง 1 เสียง".
+VOTES_FOR = _votes("เห็นชอบ", "เห็นด้วย", "อนุมัติ", "รับรอง", lookbehind="(?<!ไม่)")
+VOTES_AGAINST = _votes("ไม่เห็นชอบ", "ไม่เห็นด้วย", "ไม่อนุมัติ", "ไม่รับรอง")
+VOTES_ABSTAIN = _votes("งดออกเสียง", "งดเว้นการออกเสียง", "ไม่ออกเสียง")
 #: "ด้วยคะแนนเสียง 6 เสียง": the votes for a decision stated without a verb.
-VOTES_SCORE = re.compile(
-    rf"{tolerant('คะแนนเสียง')}\s*(?:{tolerant('เห็นชอบ')}\s*)?(\d+)\s*{tolerant('เสียง')}"
-)
-VOTES_FOR = re.compile(
-    rf"(?<!ไม่){_alt('เห็นชอบ', 'เห็นด้วย', 'อนุมัติ', 'รับรอง')}\s*(?:จำนวน\s*)?(\d+)\s*{tolerant('เสียง')}"
-)
-VOTES_AGAINST = re.compile(
-    rf"{_alt('ไม่เห็นชอบ', 'ไม่เห็นด้วย', 'ไม่อนุมัติ', 'ไม่รับรอง')}\s*(?:จำนวน\s*)?(\d+)\s*{tolerant('เสียง')}"
-)
-VOTES_ABSTAIN = re.compile(
-    rf"{_alt('งดออกเสียง', 'งดเว้นการออกเสียง', 'ไม่ออกเสียง')}\s*(?:จำนวน\s*)?(\d+)\s*{tolerant('เสียง')}"
-)
+VOTES_SCORE = _votes("คะแนนเสียง", "คะแนนเสียงเห็นชอบ")
 UNANIMOUS = re.compile(_alt("เป็นเอกฉันท์", "เอกฉันท์"))
 
 # --- Attendance -----------------------------------------------------------------------------------
