@@ -65,16 +65,17 @@ def run(
 
     _setup_logging(out)
     store = OutputFolder(out)
-    todo: list[Path] = []
+    todo: list[tuple[Path, str | None]] = []
     seen: dict[str, Path] = {}
     statuses: dict[str, str] = {}
     duplicates = 0
     for path in paths:
         try:
-            doc_id = doc_id_of(sha256_file(path))
+            sha256 = sha256_file(path)
         except OSError:
-            todo.append(path)  # recorded as failed by the runner
+            todo.append((path, None))  # recorded as failed by the runner
             continue
+        doc_id = doc_id_of(sha256)
         if doc_id in seen:
             log.warning(
                 "%s has the same content as %s (doc_id %s): processed once",
@@ -85,10 +86,11 @@ def run(
             duplicates += 1
             continue
         seen[doc_id] = path
-        if not force and store.done(doc_id, PIPELINE_VERSION):
-            statuses[doc_id] = store.read_rows(doc_id)["documents"][0]["status"]  # type: ignore[index]
+        done = None if force else store.ledger_status(doc_id, PIPELINE_VERSION)
+        if done:
+            statuses[doc_id] = done
             continue
-        todo.append(path)
+        todo.append((path, sha256))
     log.info(
         "run: %d input files, %d to process, %d already done, %d duplicates",
         len(paths),

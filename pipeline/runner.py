@@ -208,17 +208,21 @@ def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
 
 
 def run_documents(
-    paths: list[Path],
+    inputs: list[tuple[Path, str | None]],
     config: PipelineConfig,
     executor: Executor | None,
     engine: EngineFactory = default_engine,
 ) -> Iterator[DocumentResult]:
-    """Process ``paths`` in ``executor`` (or in this process), yielding results as they finish."""
+    """Process ``(path, sha256)`` inputs (the hash computed once, by the caller, or None) in
+    ``executor`` or in this process, yielding results as they finish."""
     if executor is None:
-        for path in paths:
-            yield process_document(path, config, engine)
+        for path, sha256 in inputs:
+            yield process_document(path, config, engine, sha256)
         return
-    futures = {executor.submit(process_document, path, config, engine): path for path in paths}
+    futures = {
+        executor.submit(process_document, path, config, engine, sha256): path
+        for path, sha256 in inputs
+    }
     for future in as_completed(futures):
         try:
             yield future.result()

@@ -58,13 +58,19 @@ class OutputFolder:
         return self.docs / doc_id
 
     # --- per-document results (the ledger) --------------------------------------------------------
-    def done(self, doc_id: str, version: str) -> bool:
-        """A document is done when its rows were written by this pipeline version and it did not fail."""
-        rows = self.read_rows(doc_id)
-        if not rows:
-            return False
-        doc = rows["documents"][0]
-        return doc["pipeline_version"] == version and doc["status"] != "failed"
+    def ledger_status(self, doc_id: str, version: str) -> str | None:
+        """The status of a document already done by this pipeline version, else None (to do).
+
+        Reads the small ``document.json`` (the document's row of ``documents``), written after
+        everything else: a document killed part-way has none and is done again; failed documents
+        are retried."""
+        try:
+            doc = json.loads((self.doc_dir(doc_id) / "document.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        if doc.get("pipeline_version") != version or doc.get("status") == "failed":
+            return None
+        return str(doc["status"])
 
     def read_rows(self, doc_id: str) -> dict[str, list[dict[str, Any]]] | None:
         path = self.doc_dir(doc_id) / "rows.json"
@@ -76,13 +82,15 @@ class OutputFolder:
     def write_document(
         self, doc_id: str, rows: dict[str, Any], text: str | None, minutes: Any
     ) -> None:
-        """Write a document's files; rows.json goes last, it is what marks the document done."""
+        """Write a document's files, each atomically; ``document.json`` goes last: it marks the
+        document done in the ledger."""
         folder = self.doc_dir(doc_id)
         if text is not None:
             atomic_write(folder / "text.txt", text)
         if minutes is not None:
             atomic_write(folder / "minutes.json", json.dumps(minutes, ensure_ascii=False, indent=1))
         atomic_write(folder / "rows.json", json.dumps(rows, ensure_ascii=False))
+        atomic_write(folder / "document.json", json.dumps(rows["documents"][0], ensure_ascii=False))
 
     def iter_rows(self) -> Iterator[dict[str, list[dict[str, Any]]]]:
         if not self.docs.exists():

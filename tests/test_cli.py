@@ -97,11 +97,11 @@ def test_documents_from_earlier_runs_are_kept(tmp_path: Path):
 
 
 def test_half_written_document_is_redone(tmp_path: Path):
-    """A run killed while writing leaves no rows.json (written last, atomically): redone next time."""
+    """A run killed while writing leaves no document.json (written last, atomically): redone."""
     out = tmp_path / "out"
     run(str(SEED), "--out", str(out), "--workers", "1")
     (doc,) = (out / "docs").iterdir()
-    (doc / "rows.json").unlink()
+    (doc / "document.json").unlink()
     (out / "docs" / "0000000000000000").mkdir()  # a folder left by a killed run, nothing inside
     result = run(str(SEED), "--out", str(out), "--workers", "1")
     assert result.exit_code == 0 and "1 processed now" in result.output
