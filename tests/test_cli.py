@@ -130,3 +130,18 @@ def test_parallel_workers_give_the_same_tables(tmp_path: Path):
         assert pd.read_parquet(one / "tables" / f"{table}.parquet").equals(
             pd.read_parquet(two / "tables" / f"{table}.parquet")
         )
+
+
+def test_dask_local_cluster_gives_the_same_tables(tmp_path: Path):
+    inputs = [str(SEED), str(TEXT_PDF)]
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    assert run(*inputs, "--out", str(local), "--workers", "1").exit_code == 0
+    assert run(*inputs, "--out", str(dask), "--workers", "2", "--dask", "local").exit_code == 0
+    for table in ("documents", "resolutions", "budgets", "attendees", "lines"):
+        a = pd.read_parquet(local / "tables" / f"{table}.parquet").drop(
+            columns=["processed_at", "seconds"], errors="ignore"
+        )
+        b = pd.read_parquet(dask / "tables" / f"{table}.parquet").drop(
+            columns=["processed_at", "seconds"], errors="ignore"
+        )
+        assert a.equals(b), table
