@@ -121,7 +121,7 @@ OTHER_VERB = re.compile(_alt("เข้าร่วมประชุม", "ร�
 ATTENDEE_LINE = re.compile(r"^\(?(\d{1,3})\s*[.)]\s*(?P<rest>\S.*)$")
 #: Reasons for absence written after the name: ติดราชการ, ลาป่วย, ลากิจ.
 ABSENCE_REASON = re.compile(
-    rf"\s*\(?({_alt('ติดราชการ', 'ติดภารกิจ', 'ลาป่วย', 'ลากิจ', 'ลาพักผ่อน', 'ไปราชการ')}\S*)\)?\s*$"
+    rf"\s*\(?({_alt('ติดราชการ', 'ติดภารกิจ', 'ลาป่วย', 'ลากิจ', 'ลาพักผ่อน', 'ไปราชการ')}[^\s)]*)\)?\s*$"
 )
 #: Name prefixes, longest first; compound ranks are stripped repeatedly ("ผศ.ดร.").
 NAME_PREFIXES = tuple(
