@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
-APT_PACKAGES := tesseract-ocr tesseract-ocr-tha fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
@@ -14,10 +13,14 @@ help: ## List the targets
 setup: system $(VENV_STAMP) ## Install Tesseract (Thai), fonts and the .venv; does nothing when all is in place
 
 system:
-	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx tha \
-	   || ! fc-list 2>/dev/null | grep -qi laksaman; then \
-	  echo "installing $(APT_PACKAGES)"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	@missing=""; \
+	command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx tha \
+	  || missing="$$missing tesseract-ocr tesseract-ocr-tha"; \
+	fc-list 2>/dev/null | grep -qi laksaman || missing="$$missing fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0"; \
+	python3 -c "import venv, ensurepip" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
 $(VENV_STAMP): pyproject.toml
