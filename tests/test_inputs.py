@@ -75,3 +75,29 @@ def test_image_with_real_tesseract(tmp_path: Path):
     lines = result.rows["lines"]
     assert any("ประชุม" in ln["text"] for ln in lines)
     assert all(ln["method"] == "ocr" and ln["x1"] > ln["x0"] for ln in lines)
+
+
+class FailingOnPage2:
+    """Replays the frozen OCR but fails on page 2, as a page that hangs Tesseract would."""
+
+    def recognize(self, render, page_no, reason):
+        from pipeline.errors import OcrError
+
+        if page_no == 2:
+            raise OcrError("Tesseract timed out after 120 s")
+        return FROZEN.recognize(render, page_no, reason)
+
+
+def test_a_failed_page_makes_the_document_partial():
+    result = process_document(
+        SAMPLE / "source" / "minutes-scan.pdf", PipelineConfig(), lambda p, c: FailingOnPage2()
+    )
+    doc = result.rows["documents"][0]
+    assert doc["status"] == "partial"
+    assert doc["error"] == "ocr (page 2): Tesseract timed out after 120 s"
+    assert [p["error"] for p in result.rows["pages"]][:3] == [
+        None,
+        "Tesseract timed out after 120 s",
+        None,
+    ]
+    assert result.rows["resolutions"]  # what could be read is kept
