@@ -31,6 +31,10 @@ def heading_status(text: str) -> AttendanceStatus | None:
 _ROLE_CELL = re.compile(
     rf"^(?:{'|'.join(sorted(P.ATTENDEE_ROLES, key=len, reverse=True))})\S{{0,30}}$"
 )
+#: Offices that begin like a name prefix: "นายกเทศมนตรี" is not นาย + กเทศมนตรี.
+_OFFICE_NOT_NAME = re.compile(
+    r"^นายก(?:เทศมนตรี|องค์การ|\s*อบต|รัฐมนตรี|สมาคม|สภา)|^นายอำเภอ|^นายทะเบียน|^นายช่าง"
+)
 #: Prefixes compiled to tolerate OCR-dropped marks ("ว่าทีร้อยตรี"), longest first.
 _PREFIXES = [(pre, re.compile(P.tolerant(pre))) for pre in P.NAME_PREFIXES]
 #: An attendee line whose number OCR misread ("cn. นายพงษ์เทพ"): accepted when a name prefix follows.
@@ -64,13 +68,19 @@ def split_prefix(name: str) -> tuple[str | None, str]:
 
 
 def parse_attendee(text: str, seq: int, status: AttendanceStatus, span: Span) -> Attendee | None:
-    """Parse a numbered attendee line; None if ``text`` is not one."""
-    m = P.ATTENDEE_LINE.match(text.strip())
-    if not m:
-        m = _DAMAGED_NUMBER.match(text.strip())
-        if not m or split_prefix(m["rest"])[0] is None:
-            return None
-    rest = m["rest"].strip()
+    """Parse an attendee line: numbered ("1. นายเอกวิทย์ ..."), numbered with a number OCR
+    misread, or unnumbered when it starts with a name prefix; None if ``text`` is not one."""
+    text = text.strip()
+    m = P.ATTENDEE_LINE.match(text)
+    if m is None and (damaged := _DAMAGED_NUMBER.match(text)) and split_prefix(damaged["rest"])[0]:
+        m = damaged
+    if m:
+        rest = m["rest"]
+    elif split_prefix(text)[0] and not _OFFICE_NOT_NAME.match(text) and len(text.split()) >= 2:
+        rest = text
+    else:
+        return None
+    rest = rest.strip()
     note = None
     if status is AttendanceStatus.ABSENT and (r := P.ABSENCE_REASON.search(rest)):
         note, rest = r[1], rest[: r.start()].rstrip()

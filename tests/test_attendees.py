@@ -104,3 +104,20 @@ def test_absence_reason():
 
 def test_not_an_attendee():
     assert parse_attendee("ระเบียบวาระที่ 1", 1, AttendanceStatus.PRESENT, S) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("นายสมชาย ใจดี ประธานกรรมการ", "นาย สมชาย ใจดี"),
+        ("นางสาวมาลี ศรีสุข\tเลขานุการ", "นางสาว มาลี ศรีสุข"),
+        ("นายกฤษณ์ ทองแท้ กรรมการ", "นาย กฤษณ์ ทองแท้"),  # a name that begins like นายก
+    ],
+)
+def test_unnumbered_attendee_lines(line, name):
+    assert parse_attendee(line, 1, AttendanceStatus.PRESENT, S).name == name
+
+
+@pytest.mark.parametrize("line", ["นายกเทศมนตรีตำบลบ้านนา", "นายอำเภอเมือง แจ้งว่า", "นาย"])
+def test_offices_are_not_unnumbered_attendees(line):
+    assert parse_attendee(line, 1, AttendanceStatus.PRESENT, S) is None
