@@ -246,7 +246,7 @@ class Segmenter:
             return i + 1
         if looks_like_label(text) and self.is_label(text, nxt):
             self.close_open()
-            self.pending_label = (text, para)
+            self.pending_label = (text.rstrip(":：-– "), para)
             return i + 1
         self.track_list(text)
         if self.pending_label:

@@ -173,3 +173,8 @@ def test_hospital_board():
         and task.due == "ภายในเดือนมีนาคม 2566"
         and task.due_date is None
     )
+
+
+def test_label_alone_with_a_colon():
+    m = minutes("ระเบียบวาระที่ 1 เรื่องแจ้งเพื่อทราบ\nประธาน :\n- แจ้งกำหนดการ\nมติที่ประชุม รับทราบ\n")
+    assert [(t.speaker, t.role.value) for t in m.agenda_items[0].turns] == [("ประธาน", "chair")]
