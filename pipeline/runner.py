@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -27,8 +26,6 @@ from pipeline.normalize import document_text, normalize_document
 from pipeline.ocr import OcrEngine, TesseractEngine
 from pipeline.segment import segment
 from pipeline.tables import jsonable, line_rows, minutes_rows, page_rows
-
-log = logging.getLogger("thaiminutes")
 
 #: Share of Thai among the letters of a document below which it is not Thai minutes.
 MIN_THAI_SHARE = 0.2
@@ -102,8 +99,7 @@ def process_document(
         result.status = "failed"
         return _finish(result, doc, sha256, started)
     except Exception as exc:  # a bug or an unforeseen file: record it, never stop the batch
-        log.debug("ingest crashed on %s\n%s", source, traceback.format_exc())
-        result.errors.append(StageError("ingest", f"unexpected {type(exc).__name__}: {exc}"))
+        result.errors.append(StageError("ingest", f"unexpected {_crash(exc)}"))
         result.status = "failed"
         return _finish(result, doc, sha256, started)
 
@@ -128,8 +124,7 @@ def process_document(
     try:
         minutes = segment(doc)
     except Exception as exc:
-        log.debug("segmentation crashed on %s\n%s", source, traceback.format_exc())
-        result.errors.append(StageError("segment", f"{type(exc).__name__}: {exc}"))
+        result.errors.append(StageError("segment", _crash(exc)))
         return _finish(result, doc, sha256, started)
 
     extracted: dict[str, list[Any]] = {}
@@ -137,12 +132,19 @@ def process_document(
         try:
             extracted[table] = extractor(minutes)
         except Exception as exc:
-            log.debug("%s crashed on %s\n%s", name, source, traceback.format_exc())
-            result.errors.append(StageError(name, f"{type(exc).__name__}: {exc}"))
+            result.errors.append(StageError(name, _crash(exc)))
     result.rows.update(minutes_rows(doc_id, minutes, extracted))
     result.minutes = jsonable(minutes)
     result.warnings.extend(_warnings(result.rows))
     return _finish(result, doc, sha256, started)
+
+
+def _crash(exc: Exception) -> str:
+    """An unexpected exception, said with where it happened (recorded in documents.error; worker
+    processes have no log file of their own)."""
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    return f"{type(exc).__name__}: {exc}{where}"
 
 
 def _warnings(rows: dict[str, list[dict[str, Any]]]) -> list[str]:

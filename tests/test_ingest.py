@@ -124,3 +124,17 @@ def test_legacy_encodings_read_like_utf8(tmp_path, encoding):
     assert result.rows["resolutions"] == [
         dict(r, doc_id=result.doc_id) for r in utf8.rows["resolutions"]
     ]
+
+
+def test_a_crash_in_an_extractor_is_recorded_with_its_place(monkeypatch):
+    from extractors import registry
+
+    def broken(minutes):
+        raise ValueError("unexpected layout")
+
+    monkeypatch.setitem(registry.EXTRACTORS, "budgets", ("budget.v1", broken))
+    result = process_document(SEED, PipelineConfig(), no_ocr)
+    assert result.status == "partial"
+    error = result.rows["documents"][0]["error"]
+    assert error.startswith("budget.v1: ValueError: unexpected layout at test_ingest.py:")
+    assert result.rows["resolutions"]  # the other extractors ran
