@@ -137,27 +137,18 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
             piece = "".join(c["text"] for c in cluster)
             out.append(piece)
             if piece.strip():
-                pieces.append(Word(piece.strip(), float(base["x0"]), 0, float(base["x1"]), 0))
+                pieces.append(
+                    Word(
+                        piece.strip(),
+                        float(base["x0"]),
+                        float(base["top"]),
+                        float(base["x1"]),
+                        float(base["bottom"]),
+                    )
+                )
             prev = base
-        text = " ".join("".join(out).split(" ")).strip()
-        text = "\t".join(part.strip() for part in text.split("\t"))
-        bases = [c[0] for c in clusters if c[0]["text"].strip()]
-        if not bases:
+        if not pieces:
             continue
-        x0 = min(float(c["x0"]) for c in bases)
-        x1 = max(float(c["x1"]) for c in bases)
-        y0 = min(float(c["top"]) for c in bases)
-        y1 = max(float(c["bottom"]) for c in bases)
-        boxes = token_boxes(text, pieces)
-        lines.append(
-            Line(
-                number=len(lines) + 1,
-                text=text,
-                raw_text=text,
-                bbox=BBox(
-                    round(x0 * scale), round(y0 * scale), round(x1 * scale), round(y1 * scale)
-                ),
-                words=tuple((round(a * scale), round(b * scale)) for a, b in boxes),
-            )
-        )
+        text = "\t".join(" ".join(part.split()) for part in "".join(out).split("\t"))
+        lines.append(make_line(len(lines) + 1, pieces, scale, text=text.strip()))
     return lines
