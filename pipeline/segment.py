@@ -27,7 +27,7 @@ from pipeline.model import (
     SpeakerTurn,
 )
 from pipeline.paragraphs import paragraphs as to_paragraphs
-from pipeline.speakers import speaker_role
+from pipeline.speakers import find_attendee, speaker_role
 
 #: "label - text", "label<TAB>- text", "- label - text": a speaker label written inline.
 INLINE_LABEL = re.compile(
@@ -260,11 +260,14 @@ class Segmenter:
 
     def is_label(self, label: str, nxt: Paragraph | None, tabbed: bool = False) -> bool:
         """Is ``label`` a speaker? A short line or cell that names an office ("ประธานฯ", "ปลัด
-        อบต.") or a person ("นายวีระ คงสุข"); in a column of its own any short label is one."""
+        อบต.") or a person ("นายวีระ คงสุข") or an attendee by office; in a column of its own any
+        short label is one."""
         label = label.strip()
         if not looks_like_label(label):
             return False
         if tabbed or label.endswith("ฯ") or P.LABEL_OFFICE.match(label) or split_prefix(label)[0]:
+            return True
+        if find_attendee(label, self.attendees):  # speakers are mostly on the attendance list
             return True
         if nxt is None:
             return False

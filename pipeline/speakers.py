@@ -27,30 +27,44 @@ def canonical_office(text: str) -> str:
     return _ALIAS.sub(lambda m: P.OFFICE_ALIASES[m[0]], text.strip())
 
 
+def _stem(label: str) -> str:
+    return canonical_office(label).rstrip("ฯ").replace(" ", "")
+
+
+def find_attendee(label: str, attendees: list[Attendee] | tuple[Attendee, ...]) -> Attendee | None:
+    """The attendee a label names, by name or by office ("พัฒนาการจังหวัด" names the attendee
+    whose position is พัฒนาการจังหวัดปทุมธานี); None if none does."""
+    stem = _stem(label)
+    if len(stem) < 3:
+        return None
+    for person in attendees:
+        fields = (
+            person.name.replace(" ", ""),
+            person.first_name or "",
+            (person.position or "").replace(" ", ""),
+        )
+        if any(stem in f for f in fields if f):
+            return person
+    return None
+
+
 def speaker_role(label: str, attendees: list[Attendee] | tuple[Attendee, ...]) -> SpeakerRole:
     """Chair and secretary from the label's words or the attendee's role; member when the label
     names a present attendee (by name or office); other otherwise."""
-    stem = canonical_office(label).rstrip("ฯ").replace(" ", "")
+    stem = _stem(label)
     if P.CHAIR_LABEL.match(stem) and not stem.startswith("ประธานหอ"):
         return SpeakerRole.CHAIR
     if P.SECRETARY_LABEL.match(stem):
         return SpeakerRole.SECRETARY
-    for person in attendees:
-        fields = [
-            person.name.replace(" ", ""),
-            (person.first_name or ""),
-            (person.position or "").replace(" ", ""),
-        ]
-        if len(stem) >= 3 and any(stem in f for f in fields if f):
-            if person.role and "เลขานุการ" in person.role:
-                return SpeakerRole.SECRETARY
-            if person.role in ("ประธาน", "ประธานกรรมการ"):
-                return SpeakerRole.CHAIR
-            return (
-                SpeakerRole.MEMBER
-                if person.status is AttendanceStatus.PRESENT
-                else SpeakerRole.OTHER
-            )
+    person = find_attendee(label, attendees)
+    if person is not None:
+        if person.role and "เลขานุการ" in person.role:
+            return SpeakerRole.SECRETARY
+        if person.role in ("ประธาน", "ประธานกรรมการ"):
+            return SpeakerRole.CHAIR
+        return (
+            SpeakerRole.MEMBER if person.status is AttendanceStatus.PRESENT else SpeakerRole.OTHER
+        )
     if P.MEMBER_LABEL.match(stem):
         return SpeakerRole.MEMBER
     return SpeakerRole.OTHER
