@@ -220,6 +220,7 @@ class TesseractEngine:
             tsv = self.page_tsv(image, page_no)
         finally:
             image.close()
+        # parsed from the same TSV that gets frozen, so a live run and a replay give one result
         return replace(parse_tesseract_tsv(tsv, page_no), reason=reason)
 
     def page_tsv(self, image: Image.Image, page_no: int) -> str:

@@ -111,11 +111,12 @@ def process_document(
         )
         result.status = "failed"
         return _finish(result, doc, sha256, started)
-    if thai_share(result.text) < MIN_THAI_SHARE:
+    share = thai_share(result.text)
+    if share < MIN_THAI_SHARE:
         result.errors.append(
             StageError(
                 "ingest",
-                f"no Thai text: only {thai_share(result.text):.0%} of the letters are Thai",
+                f"no Thai text: only {share:.0%} of the letters are Thai",
             )
         )
         result.status = "failed"
