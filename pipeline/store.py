@@ -20,7 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from schemas import SCHEMAS, TABLE_ORDER, validate_frame
+from pipeline.corrections import CORRECTIONS_FILE, apply_corrections, read_corrections
+from schemas import DOCUMENT_TABLES, SCHEMAS, TABLE_ORDER, validate_frame
 
 SORT_KEYS = {
     "documents": ["doc_id"],
@@ -29,6 +30,7 @@ SORT_KEYS = {
     "meetings": ["doc_id"],
     "attendees": ["doc_id", "seq"],
     "speeches": ["doc_id", "seq"],
+    "corrections": ["seq"],
 }
 DEFAULT_SORT = ["doc_id", "page", "line"]
 
@@ -101,11 +103,24 @@ class OutputFolder:
                 yield rows
 
     # --- tables -------------------------------------------------------------------------------------
-    def build_tables(self) -> dict[str, pa.Table]:
-        collected: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_ORDER}
+    @property
+    def corrections_file(self) -> Path:
+        return self.root / CORRECTIONS_FILE
+
+    def collect_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Every document's rows with their ``row_id``, the reviewers' corrections applied, and
+        the ``corrections`` table saying what each correction did."""
+        collected: dict[str, list[dict[str, Any]]] = {name: [] for name in DOCUMENT_TABLES}
         for rows in self.iter_rows():
-            for name in TABLE_ORDER:
-                collected[name].extend(rows.get(name, []))
+            for name in DOCUMENT_TABLES:
+                collected[name].extend(add_row_ids(name, rows.get(name, [])))
+        collected["corrections"] = apply_corrections(
+            collected, read_corrections(self.corrections_file)
+        )
+        return collected
+
+    def build_tables(self) -> dict[str, pa.Table]:
+        collected = self.collect_rows()
         return {name: to_arrow(name, collected[name]) for name in TABLE_ORDER}
 
     def write_tables(self, tables: dict[str, pa.Table]) -> None:
@@ -125,11 +140,57 @@ class OutputFolder:
                 con.register("_arrow", table)
                 con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _arrow')
                 con.unregister("_arrow")
+            con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
             con.close()
             os.replace(tmp, self.root / "minutes.duckdb")
         finally:
             Path(tmp).unlink(missing_ok=True)
             Path(tmp + ".wal").unlink(missing_ok=True)
+
+
+#: ``row_id`` of a row: the document, then the row's natural key (see :func:`add_row_ids`).
+ROW_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "documents": ("", ()),
+    "meetings": ("", ()),
+    "pages": ("p", ("page",)),
+    "lines": ("p", ("page", "line")),
+    "attendees": ("attendee", ("seq",)),
+    "agenda_items": ("item", ("item",)),
+    "speeches": ("speech", ("seq",)),
+}
+#: Tables whose rows are numbered within their agenda item, in page and line order.
+ITEM_ORDINAL = {"resolutions": "resolution", "budgets": "budget", "assignments": "assignment"}
+VIEWS_SQL = Path(__file__).resolve().parent.parent / "schemas" / "views.sql"
+
+
+def add_row_ids(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give each of one document's rows of table ``name`` its ``row_id`` (in place).
+
+    Built from what names the row, not from its position in the output, so it stays the same
+    when the document is processed again: ``a0f0f0f9f0d5b3be:item:3.1``,
+    ``a0f0f0f9f0d5b3be:budget:3.3.1:2`` (the second budget of item 3.3.1), ``…:p7:l9`` (page 7,
+    line 9). A repeated key gets ``#2``, ``#3``."""
+    seen: dict[str, int] = {}
+    counters: dict[tuple[str, Any], int] = {}
+    order = sorted(
+        range(len(rows)), key=lambda i: (rows[i].get("page") or 0, rows[i].get("line") or 0)
+    )
+    for i in order:
+        row = rows[i]
+        doc = row["doc_id"]
+        if name in ITEM_ORDINAL:
+            item = row.get("item") or "-"
+            counters[(doc, item)] = n = counters.get((doc, item), 0) + 1
+            key = f"{doc}:{ITEM_ORDINAL[name]}:{item}:{n}"
+        else:
+            prefix, fields = ROW_KEYS[name]
+            if prefix == "p":
+                key = ":".join([doc, *(f"{f[0]}{row[f]}" for f in fields)])
+            else:
+                key = ":".join([doc, prefix, *(str(row[f]) for f in fields)]) if prefix else doc
+        seen[key] = count = seen.get(key, 0) + 1
+        row["row_id"] = key if count == 1 else f"{key}#{count}"
+    return rows
 
 
 def _coerce(value: Any, type_: pa.DataType) -> Any:
@@ -147,6 +208,10 @@ def _coerce(value: Any, type_: pa.DataType) -> Any:
 def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     """Rows (JSON values) to a validated Arrow table, sorted for stable output."""
     schema = SCHEMAS[name]
+    if name in DOCUMENT_TABLES and any("row_id" not in r for r in rows):
+        rows = [dict(r) for r in rows]
+        for doc_id in dict.fromkeys(r["doc_id"] for r in rows):
+            add_row_ids(name, [r for r in rows if r["doc_id"] == doc_id])
     columns = {
         field.name: pd.Series([_coerce(r.get(field.name), field.type) for r in rows], dtype=object)
         for field in schema

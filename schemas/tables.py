@@ -21,6 +21,10 @@ def _f(name: str, type_: pa.DataType, nullable: bool = True) -> pa.Field:
 _DOC = _f("doc_id", TEXT, False)
 _PROVENANCE = [_f("page", INT), _f("line", INT)]
 _ITEM = _f("item", TEXT)
+#: A row's stable name, built from its natural key (see ``pipeline.store.row_ids``): what a
+#: reviewer's correction refers to, so it must not change when a document is processed again.
+_ROW_ID = _f("row_id", TEXT, False)
+_FLAGS = _f("flags", TEXT)
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema(
@@ -82,6 +86,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             _f("recorder", TEXT),
             _f("reviewer", TEXT),
             *_PROVENANCE,
+            _FLAGS,
         ]
     ),
     "attendees": pa.schema(
@@ -98,6 +103,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             _f("stand_in_for", TEXT),
             *_PROVENANCE,
             _f("note", TEXT),
+            _FLAGS,
         ]
     ),
     "agenda_items": pa.schema(
@@ -109,7 +115,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             _f("title", TEXT),
             *_PROVENANCE,
             _f("implied", pa.bool_()),
-            _f("flags", TEXT),
+            _FLAGS,
         ]
     ),
     "speeches": pa.schema(
@@ -122,6 +128,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             _f("text", TEXT),
             *_PROVENANCE,
             _f("last_line", INT),
+            _FLAGS,
         ]
     ),
     "resolutions": pa.schema(
@@ -135,7 +142,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             _f("votes_abstain", INT),
             *_PROVENANCE,
             _f("unanimous", pa.bool_()),
-            _f("flags", TEXT),
+            _FLAGS,
         ]
     ),
     "budgets": pa.schema(
@@ -147,7 +154,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             _f("purpose", TEXT),
             _f("fiscal_year", INT),
             *_PROVENANCE,
-            _f("flags", TEXT),
+            _FLAGS,
         ]
     ),
     "assignments": pa.schema(
@@ -159,18 +166,39 @@ SCHEMAS: dict[str, pa.Schema] = {
             _f("due", TEXT),
             _f("due_date", pa.date32()),
             *_PROVENANCE,
-            _f("flags", TEXT),
+            _FLAGS,
+        ]
+    ),
+    "corrections": pa.schema(
+        [
+            _f("seq", INT, False),
+            _f("table_name", TEXT, False),
+            _f("row_id", TEXT),
+            _f("column_name", TEXT),
+            _f("value", TEXT),
+            _f("was", TEXT),
+            _f("who", TEXT),
+            _f("corrected_at", TEXT),
+            _f("note", TEXT),
+            _f("status", TEXT, False),
+            _f("message", TEXT),
         ]
     ),
 }
+for _name in list(SCHEMAS):
+    if _name != "corrections":
+        SCHEMAS[_name] = SCHEMAS[_name].append(_ROW_ID)
 
 TABLE_ORDER = tuple(SCHEMAS)
+#: Tables built from the documents' results (``corrections`` comes from the reviewers' file).
+DOCUMENT_TABLES = tuple(name for name in SCHEMAS if name != "corrections")
 
 #: Allowed values of the contract's enumerated columns.
 ENUMS: dict[tuple[str, str], set[str]] = {
     ("documents", "kind"): {"scanned_pdf", "text_pdf", "image", "text"},
     ("documents", "status"): {"ok", "partial", "failed"},
     ("lines", "method"): {"ocr", "text_layer", "text"},
+    ("corrections", "status"): {"applied", "unchanged", "stale", "unmatched", "invalid"},
     ("attendees", "status"): {"present", "absent", "other"},
     ("speeches", "speaker_role"): {"chair", "secretary", "member", "other"},
     ("resolutions", "kind"): {
