@@ -5,7 +5,7 @@ VENV_STAMP := .venv/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help setup system venv run test test-fast golden samples freeze check eval clean
+.PHONY: help setup system browser venv run test test-fast golden samples freeze check eval clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,10 @@ system:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+browser: ## Install Debian's Chromium for the review-page tests, when missing
+	@command -v chromium >/dev/null || { echo "installing chromium"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
 $(VENV_STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install -q --upgrade pip
@@ -32,11 +36,11 @@ $(VENV_STAMP): pyproject.toml
 run: setup ## Process samples/ into out/
 	.venv/bin/thaiminutes run samples/*/source --out out --workers $(WORKERS)
 
-test: setup ## Unit, golden and CLI tests, and one real Tesseract run
+test: setup browser ## Unit, golden, CLI and review-page (Chromium) tests, and real Tesseract runs
 	$(PY) -m pytest -q
 
-test-fast: setup ## Tests without the real-Tesseract ones
-	$(PY) -m pytest -q -m "not ocr"
+test-fast: setup ## Tests without the real-Tesseract and browser ones
+	$(PY) -m pytest -q -m "not ocr and not browser"
 
 golden: setup ## Rewrite samples/*/expected from the current pipeline (review the diff!)
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_samples.py

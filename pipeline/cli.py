@@ -172,6 +172,126 @@ class _progress:
             self.bar.stop()
 
 
+def _out_folder(out: Path) -> OutputFolder:
+    if not (out / "docs").is_dir():
+        _fail(ExitCode.BAD_USAGE, f"{out} is not an output folder of `thaiminutes run`")
+    return OutputFolder(out)
+
+
+@app.command()
+def query(
+    out: Annotated[Path, typer.Argument(help="An output folder of `thaiminutes run`.")],
+    sql: Annotated[str, typer.Argument(help="SQL on the tables and views of minutes.duckdb.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="table (aligned, for people), csv or json.")
+    ] = "table",
+) -> None:
+    """Run SQL on DIR/minutes.duckdb (read-only) and print the answer."""
+    from pipeline.query import FORMATS, QueryError, print_table, run_query, to_csv, to_json
+
+    if fmt not in FORMATS:
+        _fail(ExitCode.BAD_USAGE, f"--format must be one of {', '.join(FORMATS)}")
+    try:
+        result = run_query(out, sql)
+    except QueryError as exc:
+        _fail(ExitCode.BAD_USAGE, str(exc))
+    if fmt == "csv":
+        sys.stdout.write(to_csv(result))
+    elif fmt == "json":
+        sys.stdout.write(to_json(result))
+    else:
+        print_table(result, terminal=sys.stdout.isatty())
+
+
+@app.command()
+def correct(
+    out: Annotated[Path, typer.Argument(help="An output folder of `thaiminutes run`.")],
+    table: Annotated[str, typer.Argument(help="The table, e.g. budgets.")],
+    row_id: Annotated[str, typer.Argument(help="The row's row_id column.")],
+    column: Annotated[str, typer.Argument(help="The column to correct, or _row to delete.")],
+    value: Annotated[str, typer.Argument(help="The right value ('' for NULL; 'delete' for _row).")],
+    who: Annotated[str, typer.Option(help="Who corrects (default: the login name).")] = "",
+    note: Annotated[str, typer.Option(help="Why, or where it was checked.")] = "",
+) -> None:
+    """Record a reviewer's correction in DIR/corrections.csv and rebuild the tables with it.
+
+    Corrections are applied every time the tables are built, so they survive re-runs and --force.
+    """
+    import datetime as dt
+    import getpass
+
+    from pipeline.corrections import Correction, append_correction, apply_corrections
+
+    store = _out_folder(out)
+    rows = store.collect_rows()
+    current = next((r for r in rows.get(table, []) if r.get("row_id") == row_id), None)
+    was = current.get(column) if current and column in current else None
+    try:
+        user = who or getpass.getuser()
+    except (KeyError, OSError):
+        user = ""
+    fix = Correction(
+        seq=len(rows["corrections"]) + 1,
+        table=table,
+        row_id=row_id,
+        column=column,
+        value=value,
+        was="" if was is None else str(was),
+        who=user,
+        when=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        note=note,
+    )
+    outcome = apply_corrections(rows, [fix])[0]
+    if outcome["status"] in {"invalid", "unmatched"}:
+        _fail(ExitCode.BAD_USAGE, f"correction not recorded: {outcome['message']}")
+    if outcome["status"] == "unchanged":
+        typer.echo(f"nothing to correct: {outcome['message']}", err=True)
+        return
+    append_correction(store.corrections_file, fix)
+    store.write_tables(store.build_tables())
+    typer.echo(f"{table} {row_id}: {outcome['message']} (in {store.corrections_file})", err=True)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="An output folder of `thaiminutes run`.")],
+    xlsx: Annotated[Path, typer.Option("--xlsx", help="The Excel workbook to write.")],
+) -> None:
+    """Write every table to one Excel workbook: a sheet per table, header frozen."""
+    from pipeline.export import export_xlsx, read_tables
+
+    _out_folder(out)
+    try:
+        tables = read_tables(out)
+    except OSError as exc:
+        _fail(ExitCode.BAD_USAGE, f"cannot read the tables of {out}: {exc}; run `thaiminutes run`")
+    export_xlsx(tables, xlsx)
+    typer.echo(f"{len(tables)} sheets → {xlsx}", err=True)
+
+
+@app.command()
+def review(
+    out: Annotated[Path, typer.Argument(help="An output folder of `thaiminutes run`.")],
+    source_root: Annotated[
+        list[Path] | None,
+        typer.Option("--source-root", help="A folder to look for the input files in (repeatable)."),
+    ] = None,  # noqa: UP007
+    doc: Annotated[
+        list[str] | None, typer.Option("--doc", help="Only this doc_id (repeatable).")
+    ] = None,  # noqa: UP007
+) -> None:
+    """Write DIR/review/: an index of documents and, per document, its pages with line boxes
+    beside the extracted tables (a click on a row shows its line). Static files; no server."""
+    from pipeline.review import write_review
+
+    _out_folder(out)
+    try:
+        index = write_review(out, source_root, doc)
+    except OSError as exc:
+        _fail(ExitCode.BAD_USAGE, f"cannot read the tables of {out}: {exc}; run `thaiminutes run`")
+    typer.echo(f"review pages → {index}", err=True)
+
+
 @app.command()
 def version() -> None:
     """Print the pipeline version."""
