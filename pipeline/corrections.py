@@ -64,13 +64,23 @@ class Correction:
 
 
 def read_corrections(path: Path) -> list[Correction]:
-    """The corrections in ``path`` (none when it does not exist), in file order."""
+    """The corrections in ``path`` (none when it does not exist), in file order.
+
+    Excel may save the file as UTF-8 with a BOM, UTF-16 or Windows-874: all are read. A file that
+    cannot be read at all becomes one correction that reports why (status ``invalid``) rather than
+    stopping the run that builds the tables."""
+    from pipeline.errors import InputFileError
+    from pipeline.ingest import decode_text
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = decode_text(path.read_bytes())
+        records = list(csv.DictReader(io.StringIO(text)))
     except FileNotFoundError:
         return []
+    except (OSError, InputFileError, csv.Error) as exc:
+        return [Correction(seq=1, table="", row_id="", column="", value="", note=f"{path}: {exc}")]
     out = []
-    for seq, rec in enumerate(csv.DictReader(io.StringIO(text)), start=1):
+    for seq, rec in enumerate(records, start=1):
         fields = {k: (rec.get(k) or "").strip() for k in HEADER}
         out.append(Correction(seq=seq, **fields))
     return out
@@ -78,9 +88,10 @@ def read_corrections(path: Path) -> list[Correction]:
 
 def append_correction(path: Path, correction: Correction) -> None:
     """Add one correction at the end of the file (created with its header when missing)."""
+    from pipeline.ingest import decode_text
     from pipeline.store import atomic_write
 
-    old = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    old = decode_text(path.read_bytes()) if path.exists() else ""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     if not old.strip():
@@ -163,6 +174,8 @@ def apply_corrections(tables: dict[str, list[Row]], corrections: list[Correction
 
 
 def _apply(c: Correction, index: dict[str, dict[str, Row]], deleted: set[int]) -> tuple[str, str]:
+    if not any((c.table, c.row_id, c.column)) and c.note:
+        return "invalid", f"the corrections file cannot be read: {c.note}"
     if c.table not in DOCUMENT_TABLES:
         return "invalid", f"no table {c.table!r}; tables: {', '.join(DOCUMENT_TABLES)}"
     row = index[c.table].get(c.row_id)

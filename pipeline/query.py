@@ -118,7 +118,8 @@ def print_table(result: QueryResult, terminal: bool) -> None:
             max([cell_len(c), *(cell_len(r[i]) for r in texts)])
             for i, c in enumerate(result.columns)
         ]
-        width = sum(widths) + 2 * len(widths) + 2
+        # each column's padding (2) and separator (1), and a margin so rich never wraps a cell
+        width = sum(widths) + 3 * len(widths) + 8
     console = Console(
         width=width,
         no_color=not terminal,

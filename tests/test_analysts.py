@@ -141,6 +141,30 @@ def test_corrections_that_cannot_apply_are_reported(out: Path):
     assert got == [(1, "invalid"), (2, "invalid"), (3, "unmatched"), (4, "invalid")]
 
 
+def test_a_corrections_file_saved_by_excel_in_windows_874_is_read(out: Path):
+    row_id, *_ = first_budget(out)
+    text = (
+        "table,row_id,column,value,was,who,when,note\n"
+        f"budgets,{row_id},purpose,ขุดลอกคลองส่งน้ำ,,สมชาย,,ตรวจแล้ว\n"
+    )
+    (out / "corrections.csv").write_bytes(text.encode("cp874"))
+    assert cli("run", str(SEED), "--out", str(out)).exit_code == 0
+    assert db_rows(out, "select status, who, note from corrections") == [
+        ("applied", "สมชาย", "ตรวจแล้ว")
+    ]
+    # and `correct` appends to it, keeping the first line readable
+    assert cli("correct", str(out), "budgets", row_id, "fiscal_year", "2566").exit_code == 0
+    assert [c.who for c in read_corrections(out / "corrections.csv")][0] == "สมชาย"
+
+
+def test_an_unreadable_corrections_file_is_reported_not_fatal(out: Path):
+    (out / "corrections.csv").write_bytes(bytes(range(256)) * 4)
+    assert cli("run", str(SEED), "--out", str(out)).exit_code == 0
+    [(status, message)] = db_rows(out, "select status, message from corrections")
+    assert status == "invalid" and "cannot be read" in message
+    assert db_rows(out, "select count(*) from budgets")[0][0] > 0
+
+
 def test_correct_refuses_what_it_cannot_apply(out: Path):
     row_id, *_ = first_budget(out)
     bad = [
@@ -231,6 +255,15 @@ def test_query_table_aligns_thai_by_display_cells(processed: Path):
     ends = {cell_len(ln.rstrip()) for ln in body}
     assert len(ends) == 1, ends
     assert lines[-1] == f"({len(body)} rows)"
+
+
+def test_query_table_never_wraps_when_piped(processed: Path):
+    sql = "select * from assignments_overview"
+    result = cli("query", str(processed), sql)
+    body = [ln for ln in result.stdout.splitlines() if ln.strip()][2:-1]
+    assert len(body) == db_rows(processed, "select count(*) from assignments")[0][0] > 0
+    tasks = [r[0] for r in db_rows(processed, "select task from assignments_overview")]
+    assert all(task in line for task, line in zip(tasks, body, strict=True))
 
 
 def test_views_answer_the_common_questions(processed: Path):

@@ -148,6 +148,20 @@ def test_a_missing_source_is_said_and_lines_shown_as_text(reviewed: Path, tmp_pa
         shutil.move(moved / Path(source).name, source)
 
 
+def test_text_is_escaped(tmp_path: Path):
+    minutes = SEED.read_text(encoding="utf-8").replace(
+        "รับทราบ", "รับทราบ <script>alert('x')</script> & <b>", 1
+    )
+    src = tmp_path / "minutes.txt"
+    src.write_text(minutes, encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli("run", str(src), "--out", str(out), "--workers", "1").exit_code == 0
+    assert cli("review", str(out)).exit_code == 0
+    [page] = [p for p in (out / "review").glob("*.html") if p.name != "index.html"]
+    html = page.read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
 # --- in Chromium ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def chromium():
