@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -105,8 +106,11 @@ def run(
         _fail(ExitCode.MISSING_COMPONENT, str(exc))
     failed = 0
     try:
-        with _progress(len(todo)) as advance:
-            for result in run_documents(todo, config, executor):
+        with _Progress(len(todo)) as progress:
+            results = run_documents(
+                todo, config, executor, on_page=progress.page, window=max(4, 3 * workers)
+            )
+            for result in results:
                 store.write_document(result.doc_id, result.rows, result.text, result.minutes)
                 statuses[result.doc_id] = result.status
                 if result.status != "ok":
@@ -117,7 +121,7 @@ def run(
                         result.status,
                         "; ".join(map(str, result.errors)),
                     )
-                advance(result)
+                progress.document(result)
     finally:
         close()
     store.write_tables(store.build_tables())
@@ -130,44 +134,70 @@ def run(
     raise typer.Exit(int(ExitCode.DOCUMENTS_FAILED if bad else ExitCode.OK))
 
 
-class _progress:
-    """A rich progress bar on a terminal; nothing otherwise."""
+class _Progress:
+    """A live display on a terminal: documents done of all, pages read and pages per second,
+    failures so far, time left. Nothing when stderr is not a terminal (the log has it all)."""
 
     def __init__(self, total: int):
         self.total = total
-        self.bar = None
+        self.bar: Any = None
+        self.pages = 0
+        self.failures = 0
+        self.started = time.monotonic()
 
-    def __enter__(self):
+    def __enter__(self) -> _Progress:
         if sys.stderr.isatty() and self.total:
+            from rich.console import Console
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
                 Progress,
                 TextColumn,
+                TimeElapsedColumn,
                 TimeRemainingColumn,
             )
 
             self.bar = Progress(
-                TextColumn("{task.description}"),
+                TextColumn("documents"),
                 BarColumn(),
                 MofNCompleteColumn(),
+                TextColumn("{task.fields[pages]}"),
+                TextColumn("{task.fields[failures]}"),
+                TimeElapsedColumn(),
+                TextColumn("left"),
                 TimeRemainingColumn(),
+                console=Console(stderr=True),
                 transient=True,
             )
             self.bar.start()
-            self.task = self.bar.add_task("documents", total=self.total)
-        self.failures = 0
+            self.task = self.bar.add_task("", total=self.total, pages="", failures="")
+            self._show(0)
+        return self
 
-        def advance(result) -> None:
-            if self.bar:
-                self.failures += result.status != "ok"
-                self.bar.update(
-                    self.task, advance=1, description=f"documents ({self.failures} not ok)"
-                )
+    def _show(self, advance: int) -> None:
+        if self.bar is None:
+            return
+        rate = self.pages / max(time.monotonic() - self.started, 1e-9)
+        self.bar.update(
+            self.task,
+            advance=advance,
+            pages=f"{self.pages} pages, {rate:.2f}/s",
+            failures=f"[red]{self.failures} not ok[/]" if self.failures else "0 not ok",
+        )
 
-        return advance
+    def page(self) -> None:
+        self.pages += 1
+        self._show(0)
 
-    def __exit__(self, *exc) -> None:
+    def document(self, result) -> None:
+        self.failures += result.status != "ok"
+        if result.rows.get("pages") and not any(
+            r.get("method") in ("ocr", "text_layer") for r in result.rows["pages"]
+        ):
+            self.pages += len(result.rows["pages"])  # plain text: its pages come with it
+        self._show(1)
+
+    def __exit__(self, *exc: object) -> None:
         if self.bar:
             self.bar.stop()
 
@@ -300,3 +330,7 @@ def version() -> None:
 
 def main() -> None:  # pragma: no cover
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

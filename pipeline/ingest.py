@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import threading
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any, Literal
 
 from pipeline.config import OcrConfig
-from pipeline.errors import InputFileError, OcrError
+from pipeline.errors import InputFileError, MinutesError, OcrError
 from pipeline.layout import chars_to_lines
 from pipeline.model import DocKind, Document, Line, Page
 from pipeline.ocr import OcrEngine
@@ -40,24 +43,74 @@ def needs_ocr_engine(path: Path) -> bool:
     return path.suffix.lower() in PDF_EXTENSIONS | IMAGE_EXTENSIONS
 
 
-def read_document(path: Path, doc_id: str, config: OcrConfig, engine: OcrEngine) -> Document:
-    """Read ``path`` into pages of raw lines (``text == raw_text`` until normalisation)."""
+@dataclass(frozen=True)
+class DocumentPlan:
+    """What a file is and how many pages it has, found without reading the pages: the runner
+    turns it into one task per page, so pages of one document are read in parallel."""
+
+    path: Path
+    format: Literal["text", "pdf", "image"]
+    pages: int  # 0 for plain text, which is read whole
+
+
+def plan_document(path: Path, config: OcrConfig) -> DocumentPlan:
+    """Check that ``path`` can be read and count its pages; raise InputFileError saying why not."""
     ext = path.suffix.lower()
     if ext not in SUPPORTED_EXTENSIONS:
         raise InputFileError(
             f"unsupported file type '{ext or '(none)'}'; accepted: {', '.join(sorted(SUPPORTED_EXTENSIONS))}"
         )
-    size = path.stat().st_size
-    if size == 0:
+    if path.stat().st_size == 0:
         raise InputFileError("the file is empty (0 bytes)")
-    kind: DocKind
     if ext in TEXT_EXTENSIONS:
-        kind, pages = "text", read_text_pages(path.read_bytes())
-    elif ext in PDF_EXTENSIONS:
-        kind, pages = read_pdf(path, config, engine)
+        return DocumentPlan(path, "text", 0)
+    if ext in PDF_EXTENSIONS:
+        with _PDF_LOCK:
+            pdf = open_pdf(path)
+            try:
+                count = len(pdf)
+            finally:
+                pdf.close()
+        if count == 0:
+            raise InputFileError("the PDF has no pages")
+        return DocumentPlan(path, "pdf", count)
+    return DocumentPlan(path, "image", count_image_pages(path, config))
+
+
+def read_page(plan: DocumentPlan, index: int, config: OcrConfig, engine: OcrEngine) -> Page:
+    """Page ``index`` (0-based) of a PDF or image; a page that cannot be read is returned with
+    its ``error`` set, so the rest of the document is kept."""
+    try:
+        if plan.format == "pdf":
+            return _read_pdf_page(plan.path, index, config, engine)
+        return read_image_page(plan.path, index, config, engine)
+    except MinutesError as exc:
+        return Page(index + 1, None, None, "ocr", (), reason="unreadable page", error=str(exc))
+
+
+def assemble(path: Path, doc_id: str, plan: DocumentPlan, pages: list[Page]) -> Document:
+    """The document from its pages, in page order."""
+    kind: DocKind
+    if plan.format == "pdf":
+        ok = [p for p in pages if not p.error]
+        kind = "text_pdf" if ok and all(p.origin == "text_layer" for p in ok) else "scanned_pdf"
     else:
-        kind, pages = "image", read_image(path, config, engine)
+        kind = "image" if plan.format == "image" else "text"
+    pages = sorted(pages, key=lambda p: p.number)
     return Document(doc_id=doc_id, source=str(path), kind=kind, pages=tuple(pages))
+
+
+def read_document(path: Path, doc_id: str, config: OcrConfig, engine: OcrEngine) -> Document:
+    """Read ``path`` into pages of raw lines (``text == raw_text`` until normalisation), one
+    page after the other in this process."""
+    plan = plan_document(path, config)
+    if plan.format == "text":
+        return assemble(path, doc_id, plan, read_text_pages(path.read_bytes()))
+    try:
+        pages = [read_page(plan, i, config, engine) for i in range(plan.pages)]
+    finally:
+        close_cached()
+    return assemble(path, doc_id, plan, pages)
 
 
 # --- Plain text -----------------------------------------------------------------------------------
@@ -144,45 +197,68 @@ def open_pdf(path: Path):  # -> pypdfium2.PdfDocument
         ) from exc
 
 
-def read_pdf(path: Path, config: OcrConfig, engine: OcrEngine) -> tuple[DocKind, list[Page]]:
-    """Per page: trust the text layer when it is usable, otherwise rasterise and OCR."""
+#: The PDF this process read a page of last, kept open for its next page (``_open_pdf_pair``).
+_CACHED: dict[tuple[str, int, int], tuple[Any, Any]] = {}
+#: PDFium is not thread-safe, nor is a shared pdfplumber document: every call into them holds
+#: this lock (workers with several threads, e.g. a Dask worker, then OCR in parallel but
+#: rasterise one page at a time). Tesseract runs outside it.
+_PDF_LOCK = threading.RLock()
+
+
+def _open_pdf_pair(path: Path) -> tuple[Any, Any]:
+    """The PDF opened with pypdfium2 (rendering) and pdfplumber (text layer), kept open while
+    this process reads its pages; opening another file closes it."""
     import pdfplumber
 
-    pdf = open_pdf(path)
-    try:
-        count = len(pdf)
-        if count == 0:
-            raise InputFileError("the PDF has no pages")
-        pages: list[Page] = []
-        with pdfplumber.open(str(path)) as plumb:
-            for index in range(count):
-                pages.append(_read_pdf_page(pdf, plumb.pages[index], index, config, engine))
-                plumb.pages[index].close()
-    finally:
-        pdf.close()
-    kind: DocKind = "text_pdf" if all(p.origin == "text_layer" for p in pages) else "scanned_pdf"
-    return kind, pages
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _CACHED:
+        close_cached()
+        pdf = open_pdf(path)
+        try:
+            plumb = pdfplumber.open(str(path))
+        except Exception as exc:
+            pdf.close()
+            raise InputFileError(f"cannot read the PDF's structure ({type(exc).__name__})") from exc
+        _CACHED[key] = (pdf, plumb)
+    return _CACHED[key]
 
 
-def _read_pdf_page(pdf, plumb_page, index: int, config: OcrConfig, engine: OcrEngine) -> Page:
+def close_cached() -> None:
+    with _PDF_LOCK:
+        for pdf, plumb in _CACHED.values():
+            plumb.close()
+            pdf.close()
+        _CACHED.clear()
+
+
+def _read_pdf_page(path: Path, index: int, config: OcrConfig, engine: OcrEngine) -> Page:
+    """A page's text layer when it can be trusted, else the page rasterised and OCR'd."""
     page_no = index + 1
     scale = config.dpi / 72
-    try:
-        lines = chars_to_lines(plumb_page.chars, scale)
-    except Exception as exc:  # pdfminer raises many types on broken content streams
-        reason = f"text layer unreadable ({type(exc).__name__}); OCR"
-    else:
-        usable, reason = judge_text_layer("".join(ln.text for ln in lines), config)
-        if usable:
-            width, height = (
-                round(float(plumb_page.width) * scale),
-                round(float(plumb_page.height) * scale),
-            )
-            return Page(page_no, width, height, "text_layer", tuple(lines), reason=reason)
+    with _PDF_LOCK:
+        pdf, plumb = _open_pdf_pair(path)
+        plumb_page = plumb.pages[index]
+        try:
+            lines = chars_to_lines(plumb_page.chars, scale)
+        except Exception as exc:  # pdfminer raises many types on broken content streams
+            reason = f"text layer unreadable ({type(exc).__name__}); OCR"
+        else:
+            usable, reason = judge_text_layer("".join(ln.text for ln in lines), config)
+            if usable:
+                width, height = (
+                    round(float(plumb_page.width) * scale),
+                    round(float(plumb_page.height) * scale),
+                )
+                return Page(page_no, width, height, "text_layer", tuple(lines), reason=reason)
+        finally:
+            plumb_page.close()
 
     def render():
-        bitmap = pdf[index].render(scale=scale, grayscale=True)
-        return bitmap.to_pil()
+        with _PDF_LOCK:
+            pdf, _ = _open_pdf_pair(path)
+            bitmap = pdf[index].render(scale=scale, grayscale=True)
+            return bitmap.to_pil()
 
     try:
         return engine.recognize(render, page_no, reason)
@@ -209,9 +285,8 @@ def _same(image):  # a render() for a page image already in memory
 
 
 # --- Images ---------------------------------------------------------------------------------------
-def read_image(path: Path, config: OcrConfig, engine: OcrEngine) -> list[Page]:
-    """Every frame of an image (multi-page TIFF too) is a page to OCR."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+def _open_image(path: Path, config: OcrConfig):
+    from PIL import Image, UnidentifiedImageError
 
     try:
         image = Image.open(path)
@@ -225,27 +300,36 @@ def read_image(path: Path, config: OcrConfig, engine: OcrEngine) -> list[Page]:
         ) from exc
     except OSError as exc:
         raise InputFileError(f"the image data is truncated or corrupt ({exc})") from exc
-    with image:
-        width, height = image.size
-        if width * height > config.max_image_pixels:
+    width, height = image.size
+    if width * height > config.max_image_pixels:
+        image.close()
+        raise InputFileError(
+            f"image too large: {width}×{height} pixels (limit {config.max_image_pixels:,}); "
+            "split or downsample it"
+        )
+    return image
+
+
+def count_image_pages(path: Path, config: OcrConfig) -> int:
+    """Frames of an image (a multi-page TIFF has several), without decoding them."""
+    with _open_image(path, config) as image:
+        return int(getattr(image, "n_frames", 1))
+
+
+def read_image_page(path: Path, index: int, config: OcrConfig, engine: OcrEngine) -> Page:
+    """Frame ``index`` of an image, OCR'd."""
+    page_no = index + 1
+    with _open_image(path, config) as image:
+        try:
+            image.seek(index)
+            image.load()
+        except (OSError, EOFError) as exc:
             raise InputFileError(
-                f"image too large: {width}×{height} pixels (limit {config.max_image_pixels:,}); "
-                "split or downsample it"
-            )
-        pages = []
-        for index, frame in enumerate(ImageSequence.Iterator(image)):
-            page_no = index + 1
-            try:
-                frame.load()
-            except OSError as exc:
-                raise InputFileError(
-                    f"the image data is truncated or corrupt (page {page_no}: {exc})"
-                ) from exc
-            copy = frame.convert("L")
-            try:
-                pages.append(engine.recognize(partial(_same, copy), page_no, "image"))
-            except OcrError as exc:
-                pages.append(
-                    Page(page_no, width, height, "ocr", (), reason="image", error=str(exc))
-                )
-    return pages
+                f"the image data is truncated or corrupt (page {page_no}: {exc})"
+            ) from exc
+        width, height = image.size
+        copy = image.convert("L")
+    try:
+        return engine.recognize(partial(_same, copy), page_no, "image")
+    except OcrError as exc:
+        return Page(page_no, width, height, "ocr", (), reason="image", error=str(exc))

@@ -11,7 +11,7 @@ import hashlib
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,17 @@ from extractors.registry import EXTRACTORS
 from pipeline import PIPELINE_VERSION
 from pipeline.config import PipelineConfig
 from pipeline.errors import MinutesError
-from pipeline.ingest import doc_id_of, read_document, sha256_file
-from pipeline.model import Document
+from pipeline.ingest import (
+    DocumentPlan,
+    assemble,
+    close_cached,
+    doc_id_of,
+    plan_document,
+    read_page,
+    read_text_pages,
+    sha256_file,
+)
+from pipeline.model import Document, Page
 from pipeline.normalize import document_text, normalize_document
 from pipeline.ocr import OcrEngine, TesseractEngine
 from pipeline.segment import segment
@@ -72,34 +81,66 @@ def process_document(
     config: PipelineConfig,
     engine: EngineFactory = default_engine,
     sha256: str | None = None,
+    on_page: Callable[[], None] | None = None,
 ) -> DocumentResult:
-    """Every stage for one file, each stage's failure recorded rather than raised."""
-    started = time.monotonic()
-    source = str(path)
+    """Every stage for one file in this process, each stage's failure recorded rather than raised."""
+    started = time.time()
     try:
         sha256 = sha256 or sha256_file(path)
     except OSError as exc:
-        sha256 = None
-        doc_id = doc_id_of(hashlib.sha256(f"unreadable:{source}".encode()).hexdigest())
-        result = DocumentResult(
-            doc_id,
-            source,
-            "failed",
-            [StageError("ingest", f"cannot read the file: {exc.strerror or exc}")],
-        )
-        return _finish(result, None, sha256, started)
+        return _unreadable(path, f"cannot read the file: {exc.strerror or exc}", started)
+    plan: DocumentPlan | None = None
+    try:
+        plan = plan_document(path, config.ocr)
+        if plan.format == "text":
+            pages = read_text_pages(path.read_bytes())
+        else:
+            ocr = engine(path, config)
+            pages = []
+            try:
+                for index in range(plan.pages):
+                    pages.append(read_page(plan, index, config.ocr, ocr))
+                    if on_page:
+                        on_page()
+            finally:
+                close_cached()
+    except MinutesError as exc:
+        return _failed(path, sha256, StageError(exc.stage, str(exc)), started)
+    except Exception as exc:  # a bug or an unforeseen file: record it, never stop the batch
+        return _failed(path, sha256, StageError("ingest", f"unexpected {_crash(exc)}"), started)
+    return finish_document(path, sha256, plan, pages, config, started)
+
+
+def read_page_task(
+    plan: DocumentPlan, index: int, config: PipelineConfig, engine: EngineFactory
+) -> Page:
+    """One page of a document, in a worker: the unit of parallel OCR. Never raises."""
+    try:
+        return read_page(plan, index, config.ocr, engine(plan.path, config))
+    except Exception as exc:
+        return _failed_page(index, f"unexpected {_crash(exc)}")
+
+
+def finish_document(
+    path: Path,
+    sha256: str,
+    plan: DocumentPlan,
+    pages: list[Page],
+    config: PipelineConfig,
+    started: float,
+) -> DocumentResult:
+    """The text stages of a document whose pages are read: normalise, segment, extract, rows."""
     doc_id = doc_id_of(sha256)
-    result = DocumentResult(doc_id, source, "ok")
+    result = DocumentResult(doc_id, str(path), "ok")
     doc: Document | None = None
     try:
-        doc = read_document(path, doc_id, config.ocr, engine(path, config))
-        doc = normalize_document(doc, config.normalize)
+        doc = normalize_document(assemble(path, doc_id, plan, pages), config.normalize)
     except MinutesError as exc:
         result.errors.append(StageError(exc.stage, str(exc)))
         result.status = "failed"
         return _finish(result, doc, sha256, started)
-    except Exception as exc:  # a bug or an unforeseen file: record it, never stop the batch
-        result.errors.append(StageError("ingest", f"unexpected {_crash(exc)}"))
+    except Exception as exc:
+        result.errors.append(StageError("normalize", f"unexpected {_crash(exc)}"))
         result.status = "failed"
         return _finish(result, doc, sha256, started)
 
@@ -138,6 +179,22 @@ def process_document(
     result.minutes = jsonable(minutes)
     result.warnings.extend(_warnings(result.rows))
     return _finish(result, doc, sha256, started)
+
+
+def _failed_page(index: int, message: str) -> Page:
+    return Page(index + 1, None, None, "ocr", (), reason="unreadable page", error=message)
+
+
+def _failed(path: Path, sha256: str, error: StageError, started: float) -> DocumentResult:
+    result = DocumentResult(doc_id_of(sha256), str(path), "failed", [error])
+    return _finish(result, None, sha256, started)
+
+
+def _unreadable(path: Path, message: str, started: float) -> DocumentResult:
+    """A file that cannot even be hashed: its doc_id comes from its path."""
+    doc_id = doc_id_of(hashlib.sha256(f"unreadable:{path}".encode()).hexdigest())
+    result = DocumentResult(doc_id, str(path), "failed", [StageError("ingest", message)])
+    return _finish(result, None, None, started)
 
 
 def _crash(exc: Exception) -> str:
@@ -183,7 +240,7 @@ def _finish(
             "processed_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
             "sha256": sha256,
             "warnings": "; ".join(result.warnings) or None,
-            "seconds": round(time.monotonic() - started, 3),
+            "seconds": round(time.time() - started, 3),
         }
     ]
     if doc is None:
@@ -215,30 +272,136 @@ def run_documents(
     config: PipelineConfig,
     executor: Executor | None,
     engine: EngineFactory = default_engine,
+    on_page: Callable[[], None] | None = None,
+    window: int = 8,
 ) -> Iterator[DocumentResult]:
-    """Process ``(path, sha256)`` inputs (the hash computed once, by the caller, or None) in
-    ``executor`` or in this process, yielding results as they finish."""
+    """Process ``(path, sha256)`` inputs (the hash computed once, by the caller, or None),
+    yielding each document's result as it finishes.
+
+    Without an executor, documents and their pages are read one after the other here. With one,
+    every page of a PDF or image is its own task (read, rasterised and OCR'd in the worker, so no
+    page image crosses processes and a 500-page PDF is never in memory whole), at most ``window``
+    tasks in flight; when a document's last page is in, its text stages run as one more task.
+    Plain-text documents are one task each."""
     if executor is None:
         for path, sha256 in inputs:
-            yield process_document(path, config, engine, sha256)
+            yield process_document(path, config, engine, sha256, on_page)
         return
-    futures = {
-        executor.submit(process_document, path, config, engine, sha256): path
-        for path, sha256 in inputs
-    }
-    for future in as_completed(futures):
-        try:
-            yield future.result()
-        except Exception as exc:  # a worker died (killed, out of memory): record and go on
-            path = futures[future]
-            result = DocumentResult(
-                "", str(path), "failed", [StageError("worker", f"the worker process died: {exc}")]
-            )
+    yield from _Scheduler(config, executor, engine, on_page, window).run(inputs)
+
+
+@dataclass
+class _Pending:
+    path: Path
+    sha256: str
+    plan: DocumentPlan
+    started: float
+    pages: list[Page] = field(default_factory=list)
+    lost: bool = False  # a page was lost with its worker: the document is failed, to be redone
+
+
+class _Scheduler:
+    """Feeds page tasks to an executor within a window and assembles documents as they finish."""
+
+    def __init__(self, config, executor, engine, on_page, window):
+        self.config, self.executor, self.engine = config, executor, engine
+        self.on_page = on_page or (lambda: None)
+        self.window = max(2, window)
+        self.futures: dict[Future, tuple[str, Any]] = {}
+
+    def run(self, inputs: list[tuple[Path, str | None]]) -> Iterator[DocumentResult]:
+        for path, sha256 in inputs:
+            started = time.time()
             try:
-                result.doc_id = doc_id_of(sha256_file(path))
+                sha256 = sha256 or sha256_file(path)
+                plan = plan_document(path, self.config.ocr)
+            except Exception:
+                # unreadable, unsupported, corrupt...: failing takes no time, do it here the
+                # same way a single process would, with the same message
+                yield process_document(path, self.config, self.engine, sha256)
+                continue
+            if plan.format == "text":
+                yield from self._submit(
+                    ("document", path), process_document, path, self.config, self.engine, sha256
+                )
+            else:
+                doc = _Pending(path, sha256, plan, started)
+                for index in range(plan.pages):
+                    while len(self.futures) >= self.window:
+                        yield from self._collect()
+                    yield from self._submit(
+                        ("page", (doc, index)),
+                        read_page_task,
+                        plan,
+                        index,
+                        self.config,
+                        self.engine,
+                    )
+        while self.futures:
+            yield from self._collect()
+
+    def _submit(self, tag: tuple[str, Any], fn, *args) -> Iterator[DocumentResult]:
+        try:
+            self.futures[self.executor.submit(fn, *args)] = tag
+        except Exception as exc:  # e.g. the process pool broke when a worker was killed
+            yield from self._lost(tag, f"could not be scheduled ({type(exc).__name__}: {exc})")
+
+    def _collect(self) -> Iterator[DocumentResult]:
+        done, _ = wait(list(self.futures), return_when=FIRST_COMPLETED)
+        for future in done:
+            tag = self.futures.pop(future)
+            try:
+                value = future.result()
+            except Exception as exc:  # a worker died (killed, out of memory): record, go on
+                yield from self._lost(tag, f"the worker process died: {type(exc).__name__}: {exc}")
+                continue
+            if tag[0] == "page":
+                yield from self._page_done(tag[1][0], value)
+            elif tag[0] == "finish" and tag[1].lost:  # a page was lost with its worker
+                value.status = value.rows["documents"][0]["status"] = "failed"
+                yield value
+            else:
+                yield value
+
+    def _page_done(self, doc: _Pending, page: Page) -> Iterator[DocumentResult]:
+        doc.pages.append(page)
+        self.on_page()
+        if len(doc.pages) == doc.plan.pages:
+            yield from self._submit(
+                ("finish", doc),
+                finish_document,
+                doc.path,
+                doc.sha256,
+                doc.plan,
+                doc.pages,
+                self.config,
+                doc.started,
+            )
+
+    def _lost(self, tag: tuple[str, Any], message: str) -> Iterator[DocumentResult]:
+        """A task whose worker died, or that could not be submitted (a broken pool)."""
+        kind, what = tag
+        if kind == "page":
+            doc, index = what
+            doc.lost = True
+            yield from self._page_done(doc, _failed_page(index, message))
+        elif kind == "finish":
+            # the pages are here: run the (cheap) text stages in this process instead
+            doc = what
+            result = finish_document(
+                doc.path, doc.sha256, doc.plan, doc.pages, self.config, doc.started
+            )
+            if doc.lost:
+                result.status = result.rows["documents"][0]["status"] = "failed"
+            yield result
+        else:
+            path, started = what, time.time()
+            try:
+                sha256 = sha256_file(path)
             except OSError:
-                result.doc_id = doc_id_of(hashlib.sha256(f"unreadable:{path}".encode()).hexdigest())
-            yield _finish(result, None, None, time.monotonic())
+                yield _unreadable(path, message, started)
+                return
+            yield _failed(path, sha256, StageError("worker", message), started)
 
 
 def make_executor(workers: int, dask: str | None) -> tuple[Executor | None, Callable[[], None]]:

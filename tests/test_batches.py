@@ -1,0 +1,196 @@
+"""Archive-scale batches: pages read in parallel, documents assembled in order, crashes survived."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.config import PipelineConfig
+from pipeline.evaluate import frozen_engine
+from pipeline.ocr import FrozenOcrEngine
+from pipeline.runner import process_document, run_documents
+from pipeline.store import to_arrow, to_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SEED = SAMPLES / "pathumthani_e3_2565" / "source" / "minutes.txt"
+SCANS = sorted(SAMPLES.glob("*/source/minutes-scan.pdf"))
+TEXT_PDFS = sorted(SAMPLES.glob("*/source/minutes-text.pdf"))
+VOLATILE = {"processed_at", "seconds"}
+
+
+def tables_of(result) -> dict[str, str]:
+    out = {}
+    for name, rows in result.rows.items():
+        table = to_arrow(name, rows)
+        table = table.drop_columns([c for c in VOLATILE if c in table.column_names])
+        out[name] = to_csv(table).decode("utf-8-sig")
+    return out
+
+
+def test_pages_in_parallel_give_what_one_process_gives():
+    inputs = [*SCANS, *TEXT_PDFS, SEED]
+    config = PipelineConfig()
+    sequential = {str(p): tables_of(process_document(p, config, frozen_engine)) for p in inputs}
+    pages_seen = []
+    with ProcessPoolExecutor(2) as pool:
+        parallel = {
+            r.source: tables_of(r)
+            for r in run_documents(
+                [(p, None) for p in inputs],
+                config,
+                pool,
+                frozen_engine,
+                on_page=lambda: pages_seen.append(1),
+                window=3,
+            )
+        }
+    assert parallel.keys() == sequential.keys()
+    for source, tables in sequential.items():
+        assert parallel[source] == tables, source
+    pdf_pages = sum(
+        tables["pages"].count("\n") - 1 for s, tables in sequential.items() if s.endswith(".pdf")
+    )
+    assert len(pages_seen) == pdf_pages
+
+
+class CountingExecutor(Executor):
+    """A thread pool that remembers the most tasks it ever held at once."""
+
+    def __init__(self):
+        self.pool = ThreadPoolExecutor(2)
+        self.lock = threading.Lock()
+        self.held = self.most = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        with self.lock:
+            self.held += 1
+            self.most = max(self.most, self.held)
+        future = self.pool.submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _):
+        with self.lock:
+            self.held -= 1
+
+    def shutdown(self, wait=True, **kwargs):
+        self.pool.shutdown(wait)
+
+
+def test_a_long_document_is_streamed_within_the_window():
+    """22 pages, window 4: never more than 4 page tasks (+1 finishing task) at once."""
+    executor = CountingExecutor()
+    [result] = list(
+        run_documents([(SCANS[-1], None)], PipelineConfig(), executor, frozen_engine, window=4)
+    )
+    executor.shutdown()
+    assert result.status == "ok" and len(result.rows["pages"]) == 22
+    assert executor.most <= 5
+
+
+def _dies_on_page_2(path: Path, config: PipelineConfig):
+    engine = frozen_engine(path, config)
+    return _Dying(engine)
+
+
+class _Dying:
+    def __init__(self, engine: FrozenOcrEngine):
+        self.engine = engine
+
+    def recognize(self, render, page_no, reason):
+        if page_no == 2:
+            os._exit(9)  # the worker process vanishes, as under the OOM killer
+        return self.engine.recognize(render, page_no, reason)
+
+
+def test_a_worker_that_dies_fails_its_document_and_the_batch_goes_on():
+    scan = next(p for p in SCANS if "abt" in str(p))
+    with ProcessPoolExecutor(2) as pool:
+        results = list(
+            run_documents([(scan, None), (SEED, None)], PipelineConfig(), pool, _dies_on_page_2)
+        )
+    by_source = {r.source: r for r in results}
+    assert len(results) == 2
+    died = by_source[str(scan)]
+    assert died.status == "failed"  # retried by the next run, not kept as partial
+    assert "worker process died" in died.rows["documents"][0]["error"]
+    # the pool is broken after a death: the next document is recorded, not lost silently
+    assert by_source[str(SEED)].rows["documents"][0]["status"] in {"ok", "failed"}
+
+
+# --- SIGKILL ---------------------------------------------------------------------------------------
+def _make_batch(folder: Path, n: int) -> None:
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for i in range(n):  # distinct content, so distinct documents
+        (folder / f"minutes-{i:02d}.txt").write_text(text + f"\nสำเนาที่ {i + 1}\n", encoding="utf-8")
+
+
+def _run(inputs: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "run",
+            str(inputs),
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: the kill takes the workers too
+    )
+
+
+def _tables(out: Path) -> dict[str, pd.DataFrame]:
+    frames = {}
+    for csv in sorted((out / "tables").glob("*.csv")):
+        frame = pd.read_csv(csv, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        frames[csv.stem] = frame.drop(columns=[c for c in VOLATILE if c in frame.columns])
+    return frames
+
+
+@pytest.mark.parametrize("kill_after", [1, 6])
+def test_sigkill_then_rerun_gives_the_tables_of_an_uninterrupted_run(tmp_path: Path, kill_after):
+    inputs = tmp_path / "in"
+    _make_batch(inputs, 10)
+    whole = tmp_path / "whole"
+    assert _run(inputs, whole).wait(timeout=300) == 0
+
+    out = tmp_path / "killed"
+    proc = _run(inputs, out)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(list(out.glob("docs/*/document.json"))) >= kill_after:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = len(list(out.glob("docs/*/document.json")))
+    assert 0 < done < 10
+
+    rerun = _run(inputs, out)
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err
+    assert f"({10 - done} processed now)" in err.decode()
+    expected, got = _tables(whole), _tables(out)
+    assert got.keys() == expected.keys()
+    for name in expected:
+        pd.testing.assert_frame_equal(got[name], expected[name], obj=name)
+    # no temporary file is left behind
+    assert not [p for p in out.rglob("*.tmp")]
