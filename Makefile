@@ -5,7 +5,7 @@ VENV_STAMP := .venv/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help setup system browser venv run test test-fast golden samples freeze check eval clean
+.PHONY: help setup system browser venv run test test-fast golden samples freeze check eval bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -56,8 +56,11 @@ freeze: setup ## Re-run Tesseract on the samples and freeze its output in sample
 eval: setup ## Character error rate of OCR and table agreement between a sample's inputs
 	$(PY) -m pipeline.evaluate samples --out out/eval.md
 
+bench: setup ## Pipeline vs raw Tesseract on the same pages, text-stage speed, memory (PAGES=12)
+	$(PY) bench/bench.py --pages $(or $(PAGES),12)
+
 check: setup ## Lint and type-check
-	.venv/bin/ruff check pipeline extractors schemas samples tests
+	.venv/bin/ruff check pipeline extractors schemas samples tests bench
 	.venv/bin/mypy pipeline extractors schemas
 
 clean: ## Remove outputs (keeps .venv)

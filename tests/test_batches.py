@@ -194,3 +194,48 @@ def test_sigkill_then_rerun_gives_the_tables_of_an_uninterrupted_run(tmp_path: P
         pd.testing.assert_frame_equal(got[name], expected[name], obj=name)
     # no temporary file is left behind
     assert not [p for p in out.rglob("*.tmp")]
+
+
+# --- a page that hangs Tesseract -----------------------------------------------------------------
+@pytest.mark.ocr
+def test_a_page_that_hangs_tesseract_is_a_failed_page(tmp_path: Path, monkeypatch):
+    """The second page's call of Tesseract hangs (a stand-in on PATH sleeps); with a 3 s page timeout the
+    page is recorded as failed and the other pages are read."""
+    import shutil as sh
+    from dataclasses import replace
+
+    real = sh.which("tesseract")
+    if real is None:
+        pytest.skip("tesseract is not installed")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    counter = tmp_path / "calls"
+    counter.write_text("0")
+    fake = bin_dir / "tesseract"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'case "$*" in *"--psm 7"*) exec "{real}" "$@";; esac\n'  # line re-reads pass
+        f'n=$(cat "{counter}"); echo $((n+1)) > "{counter}"\n'
+        'if [ "$n" -eq 1 ]; then exec sleep 60; fi\n'
+        f'exec "{real}" "$@"\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    # three small pages of the อบต. scan, as a multi-page TIFF
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(next(p for p in SCANS if "abt" in str(p))))
+    frames = [pdf[i].render(scale=150 / 72, grayscale=True).to_pil() for i in range(3)]
+    pdf.close()
+    tiff = tmp_path / "three pages.tif"
+    frames[0].save(tiff, save_all=True, append_images=frames[1:])
+    base = PipelineConfig()
+    config = replace(base, ocr=replace(base.ocr, timeout_s=3.0, dpi=150))
+    started = time.monotonic()
+    result = process_document(tiff, config)
+    assert time.monotonic() - started < 50  # not the 60 s the hung call would take
+    assert result.status == "partial"
+    errors = [p["error"] for p in result.rows["pages"]]
+    assert errors[0] is None and errors[2] is None
+    assert "timed out after 3 s" in errors[1]
+    assert result.rows["lines"]  # pages 1 and 3 were read

@@ -1,0 +1,292 @@
+"""``make bench``: the pipeline beside raw Tesseract on the same pages, text-stage speed, memory.
+
+In one run, for 1 and 2 worker processes:
+
+1. raw: ``tesseract page.png out -l tha+eng`` for every page image, N at a time (the page images
+   are the ones the pipeline OCRs: the scan sample rasterised at 300 dpi, grayscale);
+2. pipeline: ``thaiminutes run scan.pdf --workers N`` end to end (start-up, rasterising, OCR, text
+   stages, tables), its peak memory per worker sampled from /proc;
+3. text stages: every stage after OCR (normalise, paragraphs, segment, extract, rows) on pages
+   already read, in this process (pages per second on one core); and a batch of plain-text
+   documents through the command line, to show worker memory stays flat as the batch grows.
+
+Nothing here asserts: it prints a table (and writes it to ``--report``) with the targets beside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.config import PipelineConfig  # noqa: E402
+from pipeline.evaluate import frozen_engine  # noqa: E402
+from pipeline.ingest import close_cached, plan_document, read_page  # noqa: E402
+from pipeline.runner import finish_document  # noqa: E402
+
+SCAN = ROOT / "samples" / "pathumthani_e3_2565" / "source" / "minutes-scan.pdf"
+SEED = ROOT / "samples" / "pathumthani_e3_2565" / "source" / "minutes.txt"
+THAIMINUTES = Path(sys.executable).parent / "thaiminutes"
+MIB = 1 << 20
+#: What the pipeline asks of Tesseract besides the text (pipeline/ocr.py ``tesseract_config``).
+SAME_OUTPUTS = [
+    "--psm",
+    "4",
+    "-c",
+    "preserve_interword_spaces=1",
+    "-c",
+    "tessedit_create_tsv=1",
+    "txt",
+]
+
+
+# --- memory of a process tree --------------------------------------------------------------------
+class TreeSampler(threading.Thread):
+    """Samples the resident memory of a process and its descendants every 50 ms; remembers the
+    peak of the root, of each Python worker and of any Tesseract process."""
+
+    def __init__(self, root_pid: int):
+        super().__init__(daemon=True)
+        self.root = root_pid
+        self.stop = threading.Event()
+        self.peak = {"main": 0, "worker": 0, "tesseract": 0}
+        self.workers: set[int] = set()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.05):
+            for pid, comm, rss in self._tree():
+                role = (
+                    "main"
+                    if pid == self.root
+                    else "tesseract"
+                    if comm.startswith("tesseract")
+                    else "worker"
+                )
+                if role == "worker":
+                    self.workers.add(pid)
+                self.peak[role] = max(self.peak[role], rss)
+
+    def _tree(self) -> list[tuple[int, str, int]]:
+        parents: dict[int, int] = {}
+        info: dict[int, tuple[str, int]] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry.name}/stat").read_text()
+                status = Path(f"/proc/{entry.name}/status").read_text()
+            except OSError:
+                continue
+            comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+            rss = next(
+                (int(ln.split()[1]) * 1024 for ln in status.splitlines() if ln.startswith("VmRSS")),
+                0,
+            )
+            parents[int(entry.name)] = ppid
+            info[int(entry.name)] = (comm, rss)
+        tree, frontier = {self.root}, [self.root]
+        while frontier:
+            parent = frontier.pop()
+            for pid, ppid in parents.items():
+                if ppid == parent and pid not in tree:
+                    tree.add(pid)
+                    frontier.append(pid)
+        return [(pid, *info[pid]) for pid in tree if pid in info]
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, dict[str, int]]:
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.monotonic() - started
+    sampler.stop.set()
+    sampler.join()
+    if proc.returncode not in (0, 2):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
+    return seconds, sampler.peak
+
+
+# --- the runs ------------------------------------------------------------------------------------
+def prepare(pages: int, work: Path) -> tuple[Path, list[Path]]:
+    """The first ``pages`` pages of the scan sample as a PDF, and those pages as the 300-dpi
+    grayscale images the pipeline rasterises for Tesseract."""
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(str(SCAN))
+    pages = min(pages, len(source))
+    subset = pdfium.PdfDocument.new()
+    subset.import_pages(source, list(range(pages)))
+    pdf = work / f"scan-{pages}p.pdf"
+    subset.save(str(pdf))
+    images = []
+    scale = PipelineConfig().ocr.dpi / 72
+    for i in range(pages):
+        path = work / f"page-{i + 1:03d}.png"
+        source[i].render(scale=scale, grayscale=True).to_pil().save(path)
+        images.append(path)
+    return pdf, images
+
+
+def raw_tesseract(
+    images: list[Path], workers: int, work: Path, lang: str, options: list[str]
+) -> float:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def one(image: Path) -> None:
+        subprocess.run(
+            ["tesseract", str(image), str(work / image.stem), "-l", lang, *options],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(one, images))
+    return time.monotonic() - started
+
+
+def pipeline_run(pdf: Path, workers: int, work: Path) -> tuple[float, dict[str, int]]:
+    out = work / f"out-{workers}"
+    shutil.rmtree(out, ignore_errors=True)
+    return run_measured(
+        [str(THAIMINUTES), "run", str(pdf), "--out", str(out), "--workers", str(workers)]
+    )
+
+
+def text_stages(repeat: int) -> tuple[int, float]:
+    """Pages per second of every stage after OCR, on one core, over the frozen scan pages."""
+    config = PipelineConfig()
+    docs = []
+    for path in sorted(ROOT.glob("samples/*/source/minutes-scan.pdf")):
+        plan = plan_document(path, config.ocr)
+        engine = frozen_engine(path, config)
+        docs.append(
+            (path, plan, [read_page(plan, i, config.ocr, engine) for i in range(plan.pages)])
+        )
+        close_cached()
+    pages = 0
+    started = time.process_time()
+    for _ in range(repeat):
+        for path, plan, read in docs:
+            result = finish_document(path, "0" * 64, plan, read, config, time.time())
+            assert result.status == "ok", result.errors
+            pages += len(read)
+    return pages, time.process_time() - started
+
+
+def text_batch(n: int, workers: int, work: Path) -> tuple[float, dict[str, int]]:
+    folder = work / f"texts-{n}"
+    if not folder.exists():
+        folder.mkdir()
+        text = SEED.read_text(encoding="utf-8")
+        for i in range(n):
+            (folder / f"m{i:04d}.txt").write_text(text + f"\nสำเนาที่ {i}\n", encoding="utf-8")
+    out = work / f"out-texts-{n}-{workers}"
+    shutil.rmtree(out, ignore_errors=True)
+    return run_measured(
+        [str(THAIMINUTES), "run", str(folder), "--out", str(out), "--workers", str(workers)]
+    )
+
+
+# --- report --------------------------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=12, help="scan pages to OCR (max 22)")
+    parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
+    parser.add_argument("--text-docs", default="20,200", help="plain-text batch sizes")
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each")
+    parser.add_argument("--report", type=Path, default=ROOT / "out" / "bench.md")
+    args = parser.parse_args()
+    workers = [int(w) for w in args.workers.split(",")]
+    lang = PipelineConfig().ocr.lang
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="thaiminutes-bench-") as tmp:
+        work = Path(tmp)
+        pdf, images = prepare(args.pages, work)
+        n = len(images)
+        for w in workers:
+            # alternate raw and pipeline runs and keep each one's best: this machine's speed
+            # drifts by ±10% from one minute to the next
+            raws, sames, runs = [], [], []
+            for _ in range(args.repeat):
+                raws.append(raw_tesseract(images, w, work, lang, []))
+                runs.append(pipeline_run(pdf, w, work))
+                sames.append(raw_tesseract(images, w, work, lang, SAME_OUTPUTS))
+            raw, same = min(raws), min(sames)
+            seconds = min(s for s, _ in runs)
+            peak = {k: max(p[k] for _, p in runs) for k in runs[0][1]}
+            ratios = sorted(s / r for (s, _), r in zip(runs, raws, strict=True))
+            rows.append(
+                f"| scanned PDF, {n} pages | {w} | {raw:.1f} s ({n / raw:.2f} pages/s) | "
+                f"{same:.1f} s | {seconds:.1f} s ({n / seconds:.2f} pages/s) | "
+                f"**{seconds / raw:.2f}×** (runs: {', '.join(f'{r:.2f}' for r in ratios)}) | "
+                f"**{seconds / same:.2f}×** | "
+                f"{(peak['worker'] if w > 1 else peak['main']) / MIB:.0f} MiB | "
+                f"{peak['main'] / MIB:.0f} MiB | {peak['tesseract'] / MIB:.0f} MiB |"
+            )
+            print(rows[-1], flush=True)
+        pages, cpu = text_stages(repeat=5)
+        text_rate = pages / cpu
+        batches = []
+        for size in [int(s) for s in args.text_docs.split(",")]:
+            for w in workers:
+                seconds, peak = text_batch(size, w, work)
+                batches.append(
+                    f"| {size} plain-text documents | {w} | {seconds:.1f} s | "
+                    f"{size / seconds:.1f} documents/s | "
+                    f"{(peak['worker'] if w > 1 else peak['main']) / MIB:.0f} MiB | "
+                    f"{peak['main'] / MIB:.0f} MiB |"
+                )
+                print(batches[-1], flush=True)
+
+    report = "\n".join(
+        [
+            "# Benchmark",
+            "",
+            f"Machine: {os.cpu_count()} cores; Tesseract `{lang}`, OMP_THREAD_LIMIT=1 for both.",
+            "",
+            f"Best of {args.repeat} alternating runs each; the pipeline's time includes start-up, "
+            "rasterising, the text stages and writing the tables.",
+            "",
+            "Raw tesseract twice: plain (`tesseract page.png out -l tha+eng`, text only) and with "
+            "the outputs the pipeline needs (`" + " ".join(SAME_OUTPUTS) + "`: boxes and "
+            "confidences for provenance, Thai word spacing).",
+            "",
+            "| input | workers | raw tesseract, plain | raw, same outputs | thaiminutes run "
+            "| ratio to plain (target ≤ 1.10) | ratio to same outputs "
+            "| peak memory per worker (target < 1 GiB) | main process | per Tesseract |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+            *rows,
+            "",
+            f"Text stages (normalise → rows, no OCR), one core: {pages} pages in {cpu:.2f} s CPU = "
+            f"**{text_rate:.0f} pages/s** (target ≥ 50).",
+            "",
+            "| batch | workers | wall time | throughput | peak memory per worker | main process |",
+            "|---|---|---|---|---|---|",
+            *batches,
+            "",
+        ]
+    )
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(report, encoding="utf-8")
+    print()
+    print(report)
+    print(f"(written to {args.report})")
+
+
+if __name__ == "__main__":
+    main()
