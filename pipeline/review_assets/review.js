@@ -52,12 +52,15 @@
     if (line) selectLine(line);
   });
 
-  // A link to <doc>.html#<row_id> opens with that row selected.
-  const wanted = decodeURIComponent(location.hash.slice(1));
-  const target = wanted && document.getElementById(wanted);
-  if (target && target.matches("tr.row[data-page]")) selectRow(target, true);
-  else if (wanted === "flagged") {
-    const first = document.querySelector("tr.row.flagged[data-page]");
-    if (first) selectRow(first, true);
-  }
+  // A link to <doc>.html#<row_id> opens with that row selected (once fonts and layout are
+  // final, so the scroll lands where it should); #flagged selects the first flagged row.
+  window.addEventListener("load", () => {
+    const wanted = decodeURIComponent(location.hash.slice(1));
+    const target = wanted && document.getElementById(wanted);
+    if (target && target.matches("tr.row[data-page]")) selectRow(target, true);
+    else if (wanted === "flagged") {
+      const first = document.querySelector("tr.row.flagged[data-page]");
+      if (first) selectRow(first, true);
+    }
+  });
 })();
