@@ -221,6 +221,10 @@ def test_a_link_to_a_row_opens_with_it_selected(reviewed: Path, chromium):
     page = chromium.new_page()
     page.goto((reviewed / "review" / f"{doc_id}.html").as_uri() + "#" + row_id)
     assert page.locator(".line.hl").get_attribute("id") == f"L{p}-{n}"
+    # the row is in view, below the sticky index of tables rather than under it
+    row = page.locator(f'tr[id="{row_id}"]').bounding_box()
+    nav = page.locator(".tables nav").bounding_box()
+    assert row and nav and nav["y"] + nav["height"] <= row["y"] < page.viewport_size["height"]
     # flagged values stand out: the corrected row has its own background colour
     page.goto((reviewed / "review" / "index.html").as_uri())
     page.locator("a", has_text="minutes-text.pdf").click()
