@@ -14,21 +14,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from rich.cells import cell_len
-from typer.testing import CliRunner
 
-from pipeline.cli import app
 from pipeline.corrections import parse_value, read_corrections
 from pipeline.export import export_xlsx, read_tables
 from schemas import TABLE_ORDER
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "samples" / "pathumthani_e3_2565" / "source" / "minutes.txt"
-ABT_PDF = ROOT / "samples" / "abt_nongbua_2566" / "source" / "minutes-text.pdf"
-runner = CliRunner()
-
-
-def cli(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
+from tests.helpers import ABT_PDF, SEED, cli, db_rows
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +34,6 @@ def processed(tmp_path_factory) -> Path:
 def out(processed: Path, tmp_path: Path) -> Path:
     """A copy of the processed folder that a test may change."""
     return Path(shutil.copytree(processed, tmp_path / "out"))
-
-
-def db_rows(out: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(out / "minutes.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def first_budget(out: Path) -> tuple[str, Decimal, int, int]:

@@ -10,13 +10,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
 
-from pipeline.cli import app
+from tests.helpers import ABT_PDF, SEED, cli, db_rows
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "samples" / "pathumthani_e3_2565" / "source" / "minutes.txt"
-ABT_PDF = ROOT / "samples" / "abt_nongbua_2566" / "source" / "minutes-text.pdf"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 #: Flags for Chromium as root on a machine with no network (see the env notes in the README).
 CHROMIUM_ARGS = [
@@ -28,11 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-runner = CliRunner()
-
-
-def cli(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +51,6 @@ def reviewed(tmp_path_factory) -> Path:
     return out
 
 
-def query(out: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(out / "minutes.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 class Elements(HTMLParser):
     """Every element's tag and attributes, to check the pages without a browser."""
 
@@ -85,7 +68,7 @@ class Elements(HTMLParser):
 
 def test_index_lists_every_document_with_a_link(reviewed: Path):
     html = (reviewed / "review" / "index.html").read_text(encoding="utf-8")
-    docs = query(reviewed, "select doc_id, status from documents")
+    docs = db_rows(reviewed, "select doc_id, status from documents")
     assert len(docs) == 3
     links = {a["href"] for tag, a in Elements(html).found if tag == "a"}
     for doc_id, _ in docs:
@@ -96,19 +79,19 @@ def test_index_lists_every_document_with_a_link(reviewed: Path):
 
 
 def test_document_page_has_a_box_per_line_and_a_row_per_value(reviewed: Path):
-    [(doc_id,)] = query(reviewed, "select doc_id from documents where kind = 'text_pdf'")
+    [(doc_id,)] = db_rows(reviewed, "select doc_id from documents where kind = 'text_pdf'")
     page = Elements((reviewed / "review" / f"{doc_id}.html").read_text(encoding="utf-8"))
     boxes = {a["id"] for a in page.with_class("line")}
-    lines = query(reviewed, f"select page, line from lines where doc_id = '{doc_id}'")
+    lines = db_rows(reviewed, f"select page, line from lines where doc_id = '{doc_id}'")
     assert boxes == {f"L{p}-{n}" for p, n in lines}
     images = [a["src"] for tag, a in page.found if tag == "img"]
     assert (
         len(images)
-        == query(reviewed, f"select pages from documents where doc_id = '{doc_id}'")[0][0]
+        == db_rows(reviewed, f"select pages from documents where doc_id = '{doc_id}'")[0][0]
     )
     assert all((reviewed / "review" / src).stat().st_size > 10_000 for src in images)
     rows = {a["id"]: a for a in page.with_class("row")}
-    for row_id, p, n in query(
+    for row_id, p, n in db_rows(
         reviewed, f"select row_id, page, line from budgets where doc_id = '{doc_id}'"
     ):
         assert rows[row_id]["data-page"] == str(p) and rows[row_id]["data-line"] == str(n)
@@ -117,7 +100,7 @@ def test_document_page_has_a_box_per_line_and_a_row_per_value(reviewed: Path):
 
 
 def test_plain_text_is_shown_as_numbered_lines(reviewed: Path):
-    [(doc_id, n)] = query(
+    [(doc_id, n)] = db_rows(
         reviewed,
         "select doc_id, count(*) from lines where doc_id in "
         "(select doc_id from documents where kind = 'text') group by 1",
@@ -130,7 +113,9 @@ def test_plain_text_is_shown_as_numbered_lines(reviewed: Path):
 def test_a_missing_source_is_said_and_lines_shown_as_text(reviewed: Path, tmp_path: Path):
     out = Path(shutil.copytree(reviewed, tmp_path / "out"))
     shutil.rmtree(out / "review")
-    [(doc_id, source)] = query(out, "select doc_id, source from documents where kind = 'text_pdf'")
+    [(doc_id, source)] = db_rows(
+        out, "select doc_id, source from documents where kind = 'text_pdf'"
+    )
     moved = tmp_path / "moved"
     moved.mkdir()
     shutil.move(source, moved / Path(source).name)
@@ -178,8 +163,8 @@ def chromium():
 
 @pytest.mark.browser
 def test_clicking_a_budget_row_highlights_its_line(reviewed: Path, chromium):
-    [(doc_id,)] = query(reviewed, "select doc_id from documents where kind = 'text_pdf'")
-    budgets = query(
+    [(doc_id,)] = db_rows(reviewed, "select doc_id from documents where kind = 'text_pdf'")
+    budgets = db_rows(
         reviewed,
         f"select row_id, page, line, text from budgets where doc_id = '{doc_id}' order by page, line",
     )
@@ -213,7 +198,7 @@ def test_clicking_a_budget_row_highlights_its_line(reviewed: Path, chromium):
 
 @pytest.mark.browser
 def test_a_link_to_a_row_opens_with_it_selected(reviewed: Path, chromium):
-    [(doc_id, row_id, p, n)] = query(
+    [(doc_id, row_id, p, n)] = db_rows(
         reviewed,
         "select doc_id, row_id, page, line from resolutions where doc_id in "
         "(select doc_id from documents where kind = 'text') order by page, line limit 1",
