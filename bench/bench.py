@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.evaluate import frozen_engine  # noqa: E402
-from pipeline.ingest import close_cached, plan_document, read_page  # noqa: E402
+from pipeline.ingest import assemble, close_cached, plan_document, read_page  # noqa: E402
 from pipeline.runner import finish_document  # noqa: E402
 
 SCAN = ROOT / "samples" / "pathumthani_e3_2565" / "source" / "minutes-scan.pdf"
@@ -182,7 +182,8 @@ def text_stages(repeat: int) -> tuple[int, float]:
     started = time.process_time()
     for _ in range(repeat):
         for path, plan, read in docs:
-            result = finish_document(path, "0" * 64, plan, read, config, time.time())
+            doc = assemble(path, "0" * 16, plan, read)
+            result = finish_document("0" * 64, doc, config, time.time())
             assert result.status == "ok", result.errors
             pages += len(read)
     return pages, time.process_time() - started

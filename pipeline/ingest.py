@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -100,14 +101,24 @@ def assemble(path: Path, doc_id: str, plan: DocumentPlan, pages: list[Page]) -> 
     return Document(doc_id=doc_id, source=str(path), kind=kind, pages=tuple(pages))
 
 
-def read_document(path: Path, doc_id: str, config: OcrConfig, engine: OcrEngine) -> Document:
+def read_document(
+    path: Path,
+    doc_id: str,
+    config: OcrConfig,
+    engine: OcrEngine,
+    on_page: Callable[[], None] | None = None,
+) -> Document:
     """Read ``path`` into pages of raw lines (``text == raw_text`` until normalisation), one
-    page after the other in this process."""
+    page after the other in this process; ``on_page`` is called after each PDF or image page."""
     plan = plan_document(path, config)
     if plan.format == "text":
         return assemble(path, doc_id, plan, read_text_pages(path.read_bytes()))
+    pages = []
     try:
-        pages = [read_page(plan, i, config, engine) for i in range(plan.pages)]
+        for index in range(plan.pages):
+            pages.append(read_page(plan, index, config, engine))
+            if on_page:
+                on_page()
     finally:
         close_cached()
     return assemble(path, doc_id, plan, pages)

@@ -23,11 +23,10 @@ from pipeline.errors import MinutesError
 from pipeline.ingest import (
     DocumentPlan,
     assemble,
-    close_cached,
     doc_id_of,
     plan_document,
+    read_document,
     read_page,
-    read_text_pages,
     sha256_file,
 )
 from pipeline.model import Document, Page
@@ -89,26 +88,13 @@ def process_document(
         sha256 = sha256 or sha256_file(path)
     except OSError as exc:
         return _unreadable(path, f"cannot read the file: {exc.strerror or exc}", started)
-    plan: DocumentPlan | None = None
     try:
-        plan = plan_document(path, config.ocr)
-        if plan.format == "text":
-            pages = read_text_pages(path.read_bytes())
-        else:
-            ocr = engine(path, config)
-            pages = []
-            try:
-                for index in range(plan.pages):
-                    pages.append(read_page(plan, index, config.ocr, ocr))
-                    if on_page:
-                        on_page()
-            finally:
-                close_cached()
+        doc = read_document(path, doc_id_of(sha256), config.ocr, engine(path, config), on_page)
     except MinutesError as exc:
         return _failed(path, sha256, StageError(exc.stage, str(exc)), started)
     except Exception as exc:  # a bug or an unforeseen file: record it, never stop the batch
         return _failed(path, sha256, StageError("ingest", f"unexpected {_crash(exc)}"), started)
-    return finish_document(path, sha256, plan, pages, config, started)
+    return finish_document(sha256, doc, config, started)
 
 
 def read_page_task(
@@ -122,27 +108,16 @@ def read_page_task(
 
 
 def finish_document(
-    path: Path,
-    sha256: str,
-    plan: DocumentPlan,
-    pages: list[Page],
-    config: PipelineConfig,
-    started: float,
+    sha256: str, read: Document, config: PipelineConfig, started: float
 ) -> DocumentResult:
     """The text stages of a document whose pages are read: normalise, segment, extract, rows."""
-    doc_id = doc_id_of(sha256)
-    result = DocumentResult(doc_id, str(path), "ok")
-    doc: Document | None = None
+    result = DocumentResult(read.doc_id, read.source, "ok")
     try:
-        doc = normalize_document(assemble(path, doc_id, plan, pages), config.normalize)
-    except MinutesError as exc:
-        result.errors.append(StageError(exc.stage, str(exc)))
-        result.status = "failed"
-        return _finish(result, doc, sha256, started)
+        doc = normalize_document(read, config.normalize)
     except Exception as exc:
         result.errors.append(StageError("normalize", f"unexpected {_crash(exc)}"))
         result.status = "failed"
-        return _finish(result, doc, sha256, started)
+        return _finish(result, read, sha256, started)
 
     result.errors.extend(StageError("ocr", p.error, p.number) for p in doc.pages if p.error)
     result.text = document_text(doc)
@@ -175,7 +150,7 @@ def finish_document(
             extracted[table] = extractor(minutes)
         except Exception as exc:
             result.errors.append(StageError(name, _crash(exc)))
-    result.rows.update(minutes_rows(doc_id, minutes, extracted))
+    result.rows.update(minutes_rows(doc.doc_id, minutes, extracted))
     result.minutes = jsonable(minutes)
     result.warnings.extend(_warnings(result.rows))
     return _finish(result, doc, sha256, started)
@@ -299,6 +274,9 @@ class _Pending:
     pages: list[Page] = field(default_factory=list)
     lost: bool = False  # a page was lost with its worker: the document is failed, to be redone
 
+    def assembled(self) -> Document:
+        return assemble(self.path, doc_id_of(self.sha256), self.plan, self.pages)
+
 
 class _Scheduler:
     """Feeds page tasks to an executor within a window and assembles documents as they finish."""
@@ -370,10 +348,8 @@ class _Scheduler:
             yield from self._submit(
                 ("finish", doc),
                 finish_document,
-                doc.path,
                 doc.sha256,
-                doc.plan,
-                doc.pages,
+                doc.assembled(),
                 self.config,
                 doc.started,
             )
@@ -388,9 +364,7 @@ class _Scheduler:
         elif kind == "finish":
             # the pages are here: run the (cheap) text stages in this process instead
             doc = what
-            result = finish_document(
-                doc.path, doc.sha256, doc.plan, doc.pages, self.config, doc.started
-            )
+            result = finish_document(doc.sha256, doc.assembled(), self.config, doc.started)
             if doc.lost:
                 result.status = result.rows["documents"][0]["status"] = "failed"
             yield result
