@@ -126,7 +126,7 @@ def run(
                 progress.document(result)
     finally:
         close()
-    store.write_tables(store.build_tables())
+    store.write_tables()
     bad = sum(1 for s in statuses.values() if s != "ok")
     typer.echo(
         f"{len(statuses)} documents: {len(statuses) - bad} ok, {bad} failed or partial "
@@ -252,10 +252,15 @@ def correct(
     import datetime as dt
     import getpass
 
-    from pipeline.corrections import Correction, append_correction, apply_corrections
+    from pipeline.corrections import (
+        Correction,
+        append_correction,
+        apply_corrections,
+        read_corrections,
+    )
 
     store = _out_folder(out)
-    rows = store.collect_rows()
+    rows = store.corrected_document(row_id.split(":", 1)[0]) or {}
     current = next((r for r in rows.get(table, []) if r.get("row_id") == row_id), None)
     was = current.get(column) if current and column in current else None
     try:
@@ -263,7 +268,7 @@ def correct(
     except (KeyError, OSError):
         user = ""
     fix = Correction(
-        seq=len(rows["corrections"]) + 1,
+        seq=len(read_corrections(store.corrections_file)) + 1,
         table=table,
         row_id=row_id,
         column=column,
@@ -280,7 +285,7 @@ def correct(
         typer.echo(f"nothing to correct: {outcome['message']}", err=True)
         return
     append_correction(store.corrections_file, fix)
-    store.write_tables(store.build_tables())
+    store.write_tables()
     typer.echo(f"{table} {row_id}: {outcome['message']} (in {store.corrections_file})", err=True)
 
 

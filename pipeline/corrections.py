@@ -178,7 +178,7 @@ def _apply(c: Correction, index: dict[str, dict[str, Row]], deleted: set[int]) -
         return "invalid", f"the corrections file cannot be read: {c.note}"
     if c.table not in DOCUMENT_TABLES:
         return "invalid", f"no table {c.table!r}; tables: {', '.join(DOCUMENT_TABLES)}"
-    row = index[c.table].get(c.row_id)
+    row = index.get(c.table, {}).get(c.row_id)
     if row is None or id(row) in deleted:
         return "unmatched", (
             f"no row {c.row_id!r} in {c.table}: its document is not in this folder, or the "

@@ -299,14 +299,14 @@ class _Scheduler:
                 yield process_document(path, self.config, self.engine, sha256)
                 continue
             if plan.format == "text":
+                yield from self._wait_for_room()
                 yield from self._submit(
                     ("document", path), process_document, path, self.config, self.engine, sha256
                 )
             else:
                 doc = _Pending(path, sha256, plan, started)
                 for index in range(plan.pages):
-                    while len(self.futures) >= self.window:
-                        yield from self._collect()
+                    yield from self._wait_for_room()
                     yield from self._submit(
                         ("page", (doc, index)),
                         read_page_task,
@@ -316,6 +316,12 @@ class _Scheduler:
                         self.engine,
                     )
         while self.futures:
+            yield from self._collect()
+
+    def _wait_for_room(self) -> Iterator[DocumentResult]:
+        """Results are collected (and the documents finished) before more tasks are sent: what
+        is in flight, and so in memory here, stays within the window whatever the batch size."""
+        while len(self.futures) >= self.window:
             yield from self._collect()
 
     def _submit(self, tag: tuple[str, Any], fn, *args) -> Iterator[DocumentResult]:

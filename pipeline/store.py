@@ -20,7 +20,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.corrections import CORRECTIONS_FILE, apply_corrections, read_corrections
+from pipeline.corrections import (
+    CORRECTIONS_FILE,
+    Correction,
+    apply_corrections,
+    read_corrections,
+)
 from schemas import DOCUMENT_TABLES, SCHEMAS, TABLE_ORDER, validate_frame
 
 SORT_KEYS = {
@@ -107,45 +112,122 @@ class OutputFolder:
     def corrections_file(self) -> Path:
         return self.root / CORRECTIONS_FILE
 
-    def collect_rows(self) -> dict[str, list[dict[str, Any]]]:
-        """Every document's rows with their ``row_id``, the reviewers' corrections applied, and
-        the ``corrections`` table saying what each correction did."""
-        collected: dict[str, list[dict[str, Any]]] = {name: [] for name in DOCUMENT_TABLES}
-        for rows in self.iter_rows():
-            for name in DOCUMENT_TABLES:
-                collected[name].extend(add_row_ids(name, rows.get(name, [])))
-        collected["corrections"] = apply_corrections(
-            collected, read_corrections(self.corrections_file)
-        )
-        return collected
+    def document_rows(
+        self, rows: dict[str, list[dict[str, Any]]], corrections: list[Correction]
+    ) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+        """One document's rows with their ``row_id`` and its corrections applied, and what each
+        of those corrections did (rows of the ``corrections`` table)."""
+        tables = {name: add_row_ids(name, rows.get(name, [])) for name in DOCUMENT_TABLES}
+        return tables, apply_corrections(tables, corrections)
 
-    def build_tables(self) -> dict[str, pa.Table]:
-        collected = self.collect_rows()
-        return {name: to_arrow(name, collected[name]) for name in TABLE_ORDER}
+    def corrected_document(self, doc_id: str) -> dict[str, list[dict[str, Any]]] | None:
+        """The rows of one document as the tables hold them (corrections applied), or None."""
+        rows = self.read_rows(doc_id)
+        if rows is None:
+            return None
+        mine = [c for c in read_corrections(self.corrections_file) if _doc_of(c.row_id) == doc_id]
+        return self.document_rows(rows, mine)[0]
 
-    def write_tables(self, tables: dict[str, pa.Table]) -> None:
+    def write_tables(self, chunk_rows: int = 20_000) -> dict[str, int]:
+        """Rebuild every table from the documents' results, the corrections applied, streaming:
+        documents are read in doc_id order and written in chunks of about ``chunk_rows`` rows, so
+        memory stays flat however large the archive. Parquet and CSV files and then the DuckDB
+        database (loaded from the Parquet files) replace the old ones when all are written.
+        Returns the number of rows of each table."""
+        corrections = read_corrections(self.corrections_file)
+        by_doc: dict[str, list[Correction]] = {}
+        for c in corrections:
+            by_doc.setdefault(_doc_of(c.row_id), []).append(c)
+        self.tables.mkdir(parents=True, exist_ok=True)
+        report: list[dict[str, Any]] = []
+        with _TableFiles(self.tables) as files:
+            pending: dict[str, list[dict[str, Any]]] = {name: [] for name in DOCUMENT_TABLES}
+            size = 0
+            for rows in self.iter_rows():
+                doc_id = rows["documents"][0]["doc_id"]
+                tables, done = self.document_rows(rows, by_doc.pop(doc_id, []))
+                report.extend(done)
+                for name, table_rows in tables.items():
+                    pending[name].extend(table_rows)
+                    size += len(table_rows)
+                if size >= chunk_rows:
+                    files.write({name: to_arrow(name, r) for name, r in pending.items()})
+                    pending = {name: [] for name in DOCUMENT_TABLES}
+                    size = 0
+            files.write({name: to_arrow(name, r) for name, r in pending.items()})
+            # corrections naming no document here: unmatched, or invalid
+            report.extend(apply_corrections({}, [c for cs in by_doc.values() for c in cs]))
+            files.write({"corrections": to_arrow("corrections", report)})
+            counts = dict(files.rows)
+        self._write_database()
+        return counts
+
+    def _write_database(self) -> None:
         import duckdb
 
-        for name, table in tables.items():
-            buf = pa.BufferOutputStream()
-            pq.write_table(table, buf)
-            atomic_write(self.tables / f"{name}.parquet", buf.getvalue().to_pybytes())
-            atomic_write(self.tables / f"{name}.csv", to_csv(table))
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".minutes.", suffix=".duckdb")
         os.close(fd)
         Path(tmp).unlink()
         try:
-            con = duckdb.connect(tmp)
-            for name, table in tables.items():
-                con.register("_arrow", table)
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _arrow')
-                con.unregister("_arrow")
+            # DuckDB would otherwise buffer up to 80% of the machine's memory while loading
+            con = duckdb.connect(tmp, config={"memory_limit": "128MB", "threads": 1})
+            for name in TABLE_ORDER:
+                source = str(self.tables / f"{name}.parquet").replace("'", "''")
+                con.execute(f"CREATE TABLE \"{name}\" AS SELECT * FROM read_parquet('{source}')")
             con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
             con.close()
             os.replace(tmp, self.root / "minutes.duckdb")
         finally:
             Path(tmp).unlink(missing_ok=True)
             Path(tmp + ".wal").unlink(missing_ok=True)
+
+
+def _doc_of(row_id: str) -> str:
+    return row_id.split(":", 1)[0]
+
+
+class _TableFiles:
+    """Parquet and CSV files of every table written chunk by chunk to temporary names, renamed
+    over the old files only when all are complete (an interrupted build leaves the old ones)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.rows: dict[str, int] = {name: 0 for name in TABLE_ORDER}
+        self.parquet: dict[str, pq.ParquetWriter] = {}
+        self.csv: dict[str, Any] = {}
+        self.tmp: list[tuple[Path, Path]] = []
+
+    def __enter__(self) -> _TableFiles:
+        for name in TABLE_ORDER:
+            for ext in ("parquet", "csv"):
+                final = self.folder / f"{name}.{ext}"
+                self.tmp.append((final.with_name(f".{final.name}.tmp"), final))
+            self.parquet[name] = pq.ParquetWriter(
+                self.folder / f".{name}.parquet.tmp", SCHEMAS[name]
+            )
+            self.csv[name] = (self.folder / f".{name}.csv.tmp").open("wb")
+        return self
+
+    def write(self, tables: dict[str, pa.Table]) -> None:
+        for name, table in tables.items():
+            first = self.rows[name] == 0 and not self.csv[name].tell()
+            if table.num_rows or first:
+                self.parquet[name].write_table(table)
+                self.csv[name].write(to_csv(table, header=first))
+                self.rows[name] += table.num_rows
+
+    def __exit__(self, exc_type, *_: object) -> None:
+        for writer in self.parquet.values():
+            writer.close()
+        for fh in self.csv.values():
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+        for tmp, final in self.tmp:
+            if exc_type is None:
+                os.replace(tmp, final)
+            else:
+                tmp.unlink(missing_ok=True)
 
 
 #: ``row_id`` of a row: the document, then the row's natural key (see :func:`add_row_ids`).
@@ -229,7 +311,9 @@ def _sort_key(value: Any) -> Any:
     return (1, 0) if value is None or (isinstance(value, float) and value != value) else (0, value)
 
 
-def to_csv(table: pa.Table) -> bytes:
-    """CSV in UTF-8 with a BOM so Excel shows Thai; integers stay integers, NULL is empty."""
+def to_csv(table: pa.Table, header: bool = True) -> bytes:
+    """CSV in UTF-8 with a BOM so Excel shows Thai; integers stay integers, NULL is empty.
+    Without ``header``: rows only, no BOM (a chunk to append)."""
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    text = frame.to_csv(index=False, header=header, lineterminator="\n")
+    return text.encode("utf-8-sig" if header else "utf-8")

@@ -239,3 +239,25 @@ def test_a_page_that_hangs_tesseract_is_a_failed_page(tmp_path: Path, monkeypatc
     assert errors[0] is None and errors[2] is None
     assert "timed out after 3 s" in errors[1]
     assert result.rows["lines"]  # pages 1 and 3 were read
+
+
+def test_tables_written_in_small_chunks_are_the_same(tmp_path: Path):
+    """The tables are rebuilt in chunks of documents to keep memory flat: the chunk size must
+    change nothing in Parquet, CSV or DuckDB."""
+    import duckdb
+
+    from pipeline.store import OutputFolder
+    from tests.helpers import cli
+
+    inputs = tmp_path / "in"
+    _make_batch(inputs, 3)
+    out = tmp_path / "out"
+    assert cli("run", str(inputs), "--out", str(out), "--workers", "1").exit_code == 0
+    whole = {p.name: p.read_bytes() for p in (out / "tables").glob("*.csv")}
+    counts = OutputFolder(out).write_tables(chunk_rows=10)  # a flush after every document
+    assert {p.name: p.read_bytes() for p in (out / "tables").glob("*.csv")} == whole
+    con = duckdb.connect(str(out / "minutes.duckdb"), read_only=True)
+    for name, n in counts.items():
+        assert con.execute(f'select count(*) from "{name}"').fetchone()[0] == n
+        assert pd.read_parquet(out / "tables" / f"{name}.parquet").shape[0] == n
+    assert counts["documents"] == 3 and counts["lines"] > 600
