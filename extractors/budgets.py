@@ -8,7 +8,7 @@ from __future__ import annotations
 from pythainlp.tokenize import word_tokenize
 
 from extractors import patterns as P
-from extractors.values import parse_amount
+from extractors.values import parse_amount, words_match_amount
 from pipeline.model import BudgetLine, Minutes
 
 
@@ -69,12 +69,17 @@ def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
             split = P.SPLIT_NUMBER.search(text[: m.start()])
             if split and "." not in number:  # "1. 2 ล้านบาท": OCR broke "1.2" at the point
                 number, flags = f"{split[1]}.{number}", ("digits_rejoined",)
+            amount = parse_amount(number, m["scale"])
+            spelled = P.AMOUNT_IN_WORDS.match(text, m.end("unit"))
+            if spelled and not words_match_amount(spelled["words"], amount):
+                # validators flag, never fix: the digits or the words were misread or mistyped
+                flags = (*flags, "amount_words_disagree")
             lead = _lead_in(text[: split.start() if split else m.start()])
             phrase = f"{lead} {text[split.start() if split else m.start() : m.end('unit')]}".strip()
             rows.append(
                 BudgetLine(
                     item=item,
-                    amount_thb=parse_amount(number, m["scale"]),
+                    amount_thb=amount,
                     text=phrase,
                     source=para.span_of(m.start(), m.end("unit")),
                     purpose=_purpose(before, after),

@@ -293,6 +293,11 @@ SCALE = {"ล้าน": 1_000_000, "แสน": 100_000, "หมื่น": 10_
 #: Digits and a point just before an amount's number, mid-sentence ("จำนวน 1. 2 ล้านบาท"): OCR
 #: broke the number at its point; not at the start of a line, where "1." is a list number.
 SPLIT_NUMBER = re.compile(r"(?<=\S\s)(\d{1,3})[.,]\s+$")
+#: The amount spelled out in brackets right after it: "๓๕๐,๐๐๐ บาท (สามแสนห้าหมื่นบาทถ้วน)"
+#: (used with ``match`` at the end of the amount).
+AMOUNT_IN_WORDS = re.compile(
+    r"\s*[(（]\s*(?P<words>[\u0e01-\u0e4e\s]*?บาท[\u0e01-\u0e4e\s]*?)\s*[)）]"
+)
 #: Words right after "บาท" that make it a price per unit ("บาทต่อกิโลกรัม", "บาท/คน").
 UNIT_PRICE_AFTER = re.compile(r"^\s*(?:ต่อ|/|ละ)")
 #: A classifier+ละ just before the number ("หวีละ 40 - 45 บาท", "คนละ 500 บาท").

@@ -42,6 +42,7 @@ def _count(pattern: re.Pattern[str], text: str) -> int | None:
 
 
 def extract_resolutions(minutes: Minutes) -> list[Resolution]:
+    present = sum(1 for a in minutes.attendees if a.status == "present")
     rows = []
     for item in minutes.agenda_items:
         for block in item.resolutions:
@@ -58,6 +59,11 @@ def extract_resolutions(minutes: Minutes) -> list[Resolution]:
                 and kind is ResolutionKind.APPROVED
             ):
                 kind = ResolutionKind.REJECTED
+            votes_abstain = _count(P.VOTES_ABSTAIN, text)
+            flags = ("no_marker",) if block.implicit else ()
+            cast = sum(v for v in (votes_for, votes_against, votes_abstain) if v is not None)
+            if present and cast > present:  # flag, never fix: a vote count or the list is off
+                flags = (*flags, "votes_exceed_present")
             rows.append(
                 Resolution(
                     item=item.number,
@@ -66,9 +72,9 @@ def extract_resolutions(minutes: Minutes) -> list[Resolution]:
                     source=block.source,
                     votes_for=votes_for,
                     votes_against=votes_against,
-                    votes_abstain=_count(P.VOTES_ABSTAIN, text),
+                    votes_abstain=votes_abstain,
                     unanimous=bool(P.UNANIMOUS.search(text)),
-                    flags=("no_marker",) if block.implicit else (),
+                    flags=flags,
                 )
             )
     return rows

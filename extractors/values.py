@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from pythainlp.util import convert_years
@@ -54,3 +55,13 @@ def parse_amount(number: str, scale: str | None) -> Decimal:
     """Baht from the digits and an optional scale word: ``parse_amount("432.30", "ล้าน")``."""
     value = Decimal(number.replace(",", "")) * P.SCALE[scale]
     return value.quantize(Decimal("0.01"))
+
+
+def words_match_amount(words: str, amount: Decimal) -> bool:
+    """Whether an amount spelled out in Thai says the same as the digits (spaces ignored, ถ้วน
+    optional): ``words_match_amount("สามแสนห้าหมื่นบาทถ้วน", Decimal("350000"))`` is True,
+    ``words_match_amount("หนึ่งล้านสองแสนบาทถ้วน", Decimal("1260000"))`` False."""
+    from pythainlp.util import bahttext
+
+    said = re.sub(r"\s+", "", words).removesuffix("ถ้วน")
+    return said == bahttext(float(amount)).removesuffix("ถ้วน")

@@ -1,0 +1,68 @@
+"""Validators flag what does not add up and never change the value: amounts against the words
+that spell them, votes against the members present."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from extractors.budgets import extract_budgets
+from extractors.resolutions import extract_resolutions
+from extractors.values import words_match_amount
+from pipeline.config import NormalizeConfig
+from pipeline.ingest import read_text_pages
+from pipeline.model import Document
+from pipeline.normalize import normalize_document
+from pipeline.segment import segment
+
+
+def minutes(text: str):
+    doc = Document("x", "x.txt", "text", tuple(read_text_pages(text.encode("utf-8"))))
+    return segment(normalize_document(doc, NormalizeConfig()))
+
+
+@pytest.mark.parametrize(
+    ("words", "amount", "agree"),
+    [
+        ("สามแสนห้าหมื่นบาทถ้วน", "350000", True),
+        ("สามแสนห้าหมื่นบาท", "350000", True),  # ถ้วน left out
+        ("สองล้าน เก้าแสน บาทถ้วน", "2900000", True),  # spaces inside
+        ("สี่ร้อยสามสิบสองบาทสามสิบสตางค์", "432.30", True),
+        ("หนึ่งล้านสองแสนบาทถ้วน", "1260000", False),  # ๒ read as ๖ in the digits
+        ("สองล้านเก้าแสนบาทถ้วน", "2500000", False),  # ๙ read as ๕
+    ],
+)
+def test_amount_in_words(words, amount, agree):
+    assert words_match_amount(words, Decimal(amount)) is agree
+
+
+COUNCIL = """บันทึกรายงานการประชุมสภาเทศบาลตำบลท่าข้าม
+สมัยสามัญ สมัยที่ ๒ ครั้งที่ ๑ ประจำปี ๒๕๖๖
+วันที่ ๑๐ สิงหาคม ๒๕๖๖ เวลา ๐๙.๓๐ น.
+ผู้มาประชุม
+๑. นายสมชาย ใจดี ประธานสภาเทศบาล
+๒. นายสมศักดิ์ รักดี สมาชิกสภาเทศบาล
+๓. นางสาวสมใจ ดีงาม สมาชิกสภาเทศบาล
+ระเบียบวาระที่ ๑ ญัตติขอโอนงบประมาณ
+นายกเทศมนตรี - ขอโอนงบประมาณ จำนวน {amount} บาท ({words}) เพื่อก่อสร้างรางระบายน้ำ
+มติที่ประชุม เห็นชอบ {votes_for} เสียง ไม่เห็นชอบ ๐ เสียง งดออกเสียง ๑ เสียง
+"""
+
+
+def test_digits_that_disagree_with_their_words_are_flagged_not_changed():
+    m = minutes(COUNCIL.format(amount="๑,๒๖๐,๐๐๐", words="หนึ่งล้านสองแสนบาทถ้วน", votes_for="๒"))
+    [budget] = extract_budgets(m)
+    assert budget.amount_thb == Decimal("1260000.00")  # kept as read
+    assert "amount_words_disagree" in budget.flags
+    m = minutes(COUNCIL.format(amount="๑,๒๐๐,๐๐๐", words="หนึ่งล้านสองแสนบาทถ้วน", votes_for="๒"))
+    assert extract_budgets(m)[0].flags == ()
+
+
+def test_more_votes_than_members_present_are_flagged():
+    m = minutes(COUNCIL.format(amount="๕๐,๐๐๐", words="ห้าหมื่นบาทถ้วน", votes_for="๕"))
+    [resolution] = extract_resolutions(m)
+    assert (resolution.votes_for, resolution.votes_abstain) == (5, 1)  # kept as read
+    assert "votes_exceed_present" in resolution.flags
+    m = minutes(COUNCIL.format(amount="๕๐,๐๐๐", words="ห้าหมื่นบาทถ้วน", votes_for="๒"))
+    assert "votes_exceed_present" not in extract_resolutions(m)[0].flags
