@@ -66,6 +66,8 @@ def run(
 
     _setup_logging(out)
     store = OutputFolder(out)
+    if stale := store.remove_stale_temporaries():
+        log.info("removed %d temporary files left by an interrupted run", stale)
     todo: list[tuple[Path, str | None]] = []
     seen: dict[str, Path] = {}
     statuses: dict[str, str] = {}

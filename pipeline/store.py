@@ -64,6 +64,18 @@ class OutputFolder:
     def doc_dir(self, doc_id: str) -> Path:
         return self.docs / doc_id
 
+    def remove_stale_temporaries(self) -> int:
+        """Delete the temporary files a killed run left half-written (their real files were
+        never replaced by them); run before a run starts writing. Returns how many."""
+        stale = [
+            *self.docs.glob("*/.*.tmp"),
+            *self.tables.glob(".*.tmp"),
+            *self.root.glob(".minutes.*.duckdb*"),
+        ]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
+
     # --- per-document results (the ledger) --------------------------------------------------------
     def ledger_status(self, doc_id: str, version: str) -> str | None:
         """The status of a document already done by this pipeline version, else None (to do).
