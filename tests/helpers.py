@@ -27,3 +27,15 @@ def db_rows(out: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def minutes_of(text: str):
+    """The segmented minutes of a plain text, as the pipeline reads a ``.txt`` file."""
+    from pipeline.config import NormalizeConfig
+    from pipeline.ingest import read_text_pages
+    from pipeline.model import Document
+    from pipeline.normalize import normalize_document
+    from pipeline.segment import segment
+
+    doc = Document("x", "x.txt", "text", tuple(read_text_pages(text.encode("utf-8"))))
+    return segment(normalize_document(doc, NormalizeConfig()))

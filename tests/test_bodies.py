@@ -10,17 +10,8 @@ import pytest
 
 from extractors import patterns as P
 from extractors.registry import run_extractors
-from pipeline.config import NormalizeConfig
-from pipeline.ingest import read_text_pages
-from pipeline.model import Document
-from pipeline.normalize import normalize_document, normalize_text
-from pipeline.segment import segment
-
-
-def minutes(text: str):
-    doc = Document("x", "x.txt", "text", tuple(read_text_pages(text.encode("utf-8"))))
-    return segment(normalize_document(doc, NormalizeConfig()))
-
+from pipeline.normalize import normalize_text
+from tests.helpers import minutes_of as minutes
 
 UNIVERSITY = """รายงานการประชุมคณะกรรมการประจำคณะวิทยาศาสตร์ มหาวิทยาลัยราชภัฏบ้านสวน
 ครั้งที่ ๕/๒๕๖๗

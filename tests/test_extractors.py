@@ -8,11 +8,7 @@ from extractors.assignments import split_assignee
 from extractors.budgets import is_unit_price
 from extractors.registry import EXTRACTORS, run_extractors
 from extractors.resolutions import resolution_kind
-from pipeline.config import NormalizeConfig
-from pipeline.ingest import read_text_pages
-from pipeline.model import Document
-from pipeline.normalize import normalize_document
-from pipeline.segment import segment
+from tests.helpers import minutes_of as _minutes
 
 
 @pytest.mark.parametrize(
@@ -96,11 +92,6 @@ MUNICIPAL = """รายงานการประชุมสภาเทศ�
 (นางสาวมาลี ศรีสุข)
 เลขานุการสภาเทศบาล
 """
-
-
-def _minutes(text: str):
-    doc = Document("x", "x.txt", "text", tuple(read_text_pages(text.encode("utf-8"))))
-    return segment(normalize_document(doc, NormalizeConfig()))
 
 
 def test_municipal_council_minutes():

@@ -10,16 +10,7 @@ import pytest
 from extractors.budgets import extract_budgets
 from extractors.resolutions import extract_resolutions
 from extractors.values import words_match_amount
-from pipeline.config import NormalizeConfig
-from pipeline.ingest import read_text_pages
-from pipeline.model import Document
-from pipeline.normalize import normalize_document
-from pipeline.segment import segment
-
-
-def minutes(text: str):
-    doc = Document("x", "x.txt", "text", tuple(read_text_pages(text.encode("utf-8"))))
-    return segment(normalize_document(doc, NormalizeConfig()))
+from tests.helpers import minutes_of as minutes
 
 
 @pytest.mark.parametrize(
