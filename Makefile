@@ -10,7 +10,7 @@ WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-setup: system $(VENV_STAMP) ## Install Tesseract (Thai), fonts and the .venv; does nothing when all is in place
+setup: system $(VENV_STAMP) ## Install Tesseract (Thai, and its library for tesserocr), fonts and the .venv; does nothing when all is in place
 
 system:
 	@missing=""; \
@@ -18,6 +18,10 @@ system:
 	  || missing="$$missing tesseract-ocr tesseract-ocr-tha"; \
 	fc-list 2>/dev/null | grep -qi laksaman || missing="$$missing fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0"; \
 	python3 -c "import venv, ensurepip" 2>/dev/null || missing="$$missing python3-venv"; \
+	pkg-config --exists tesseract lept 2>/dev/null || missing="$$missing libtesseract-dev libleptonica-dev pkg-config"; \
+	command -v g++ >/dev/null || missing="$$missing g++"; \
+	python3 -c "import os, sys, sysconfig; sys.exit(not os.path.exists(sysconfig.get_path('include') + '/Python.h'))" \
+	  || missing="$$missing python3-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -27,10 +31,12 @@ browser: ## Install Debian's Chromium for the review-page tests, when missing
 	@command -v chromium >/dev/null || { echo "installing chromium"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
+# tesserocr is built on the system's Tesseract: its wheel bundles another version, which reads
+# pages differently from the `tesseract` program and the frozen samples
 $(VENV_STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --no-binary tesserocr -e '.[dev]'
 	touch $@
 
 run: setup ## Process samples/ into out/

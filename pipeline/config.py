@@ -12,6 +12,9 @@ import tomllib
 @dataclass(frozen=True)
 class OcrConfig:
     lang: str = "tha+eng"
+    #: ``api``: Tesseract's library in the worker (tesserocr; the model is loaded once per process),
+    #: ``cli``: the ``tesseract`` program per page (pytesseract); ``auto``: api when it imports.
+    engine: str = "auto"
     psm: int = 4  # one column of lines: a left label column stays on the line of its text
     dpi: int = 300
     timeout_s: float = 120.0  # per page; a page that hangs Tesseract is recorded as failed
@@ -20,6 +23,10 @@ class OcrConfig:
     #: ... and at most this share of Private Use Area / replacement characters.
     max_bad_char_share: float = 0.02
     max_image_pixels: int = 200_000_000  # refuse decompression bombs
+
+    def __post_init__(self) -> None:
+        if self.engine not in ("auto", "api", "cli"):
+            raise ValueError(f"ocr.engine must be auto, api or cli, not {self.engine!r}")
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,18 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
+import re
 import shutil
+import subprocess
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from PIL import Image
 
@@ -21,6 +26,10 @@ from pipeline.config import OcrConfig
 from pipeline.errors import MissingComponentError, OcrError
 from pipeline.layout import Word, make_line
 from pipeline.model import BBox, Line, Page
+
+# One OpenMP thread per page: pages are spread over processes, which scales better. Set before
+# Tesseract's library is loaded (OpenMP reads it then); the program inherits it.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 INSTALL_HINT = (
     "install it with: sudo apt-get install tesseract-ocr tesseract-ocr-tha (or run `make setup`)"
@@ -56,13 +65,55 @@ def tesseract_config(config: OcrConfig, psm: int | None = None) -> str:
 def run_tesseract(image: Image.Image, config: OcrConfig, psm: int | None = None) -> str:
     """Run Tesseract once on an image; return its TSV with each line's text filled in.
 
-    One recognition pass writes both the TSV (boxes, confidences) and the plain text (Tesseract's
+    One recognition pass gives both the TSV (boxes, confidences) and the plain text (Tesseract's
     own word spacing for Thai); :func:`annotate_lines` puts each text line into the TSV's empty
     level-4 (line) row, so the TSV alone holds everything and can be frozen for tests.
     """
+    if use_api(config):
+        tsv, txt = _api_tesseract(image, config, psm or config.psm)
+    else:
+        tsv, txt = _cli_tesseract(image, config, psm)
+    return annotate_lines(tsv, txt)
+
+
+def use_api(config: OcrConfig) -> bool:
+    """Whether pages are read through Tesseract's library in this process: ``engine`` api, or
+    auto when tesserocr imports and is built on the same Tesseract as the ``tesseract`` program
+    (a wheel with its own, other Tesseract would read pages differently from the program)."""
+    if config.engine == "cli":
+        return False
+    problem = _api_problem()
+    if problem and config.engine == "api":
+        raise MissingComponentError(
+            f"{problem}; build it on this Tesseract (make setup: pip install --no-binary "
+            "tesserocr tesserocr) or set ocr.engine = 'cli'"
+        )
+    return problem is None
+
+
+@functools.cache
+def _api_problem() -> str | None:
+    try:
+        import tesserocr
+    except ImportError as exc:
+        return f"tesserocr does not import ({exc})"
+    import pytesseract
+
+    try:
+        program = str(pytesseract.get_tesseract_version()).split()[0]
+    except Exception:  # no program: the library alone is fine
+        return None
+    library = tesserocr.tesseract_version().split()[1]
+    if library != program:
+        return f"tesserocr has Tesseract {library}, the tesseract program is {program}"
+    return None
+
+
+def _cli_tesseract(image: Image.Image, config: OcrConfig, psm: int | None) -> tuple[str, str]:
+    """The ``tesseract`` program on a temporary file (pytesseract): a process and a model load
+    per call, killed after ``timeout_s``."""
     from pytesseract import pytesseract as pt
 
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per page: processes scale better
     image.format = "PPM"  # uncompressed temp file: PNG encoding of a 300-dpi page costs ~0.5 s
     try:
         with pt.save(image) as (base, input_file):
@@ -78,10 +129,99 @@ def run_tesseract(image: Image.Image, config: OcrConfig, psm: int | None = None)
             tsv = Path(base + ".tsv").read_text(encoding="utf-8")
             txt = Path(base + ".txt").read_text(encoding="utf-8")
     except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
-        raise OcrError(f"Tesseract timed out after {config.timeout_s:.0f} s") from exc
+        raise OcrError(f"Tesseract timed out after {config.timeout_s:g} s") from exc
     except pt.TesseractError as exc:
         raise OcrError(f"Tesseract failed: {exc.message or exc}") from exc
-    return annotate_lines(tsv, txt)
+    return tsv, txt
+
+
+#: One Tesseract instance per (thread, language): loading tha+eng takes ~0.2 s, a page ~1-3 s.
+_API = threading.local()
+
+
+def _api_tesseract(image: Image.Image, config: OcrConfig, psm: int) -> tuple[str, str]:
+    """Tesseract's library in this process (tesserocr): the model stays loaded between pages and
+    the page's pixels are handed over without a temporary file. Same settings as the program."""
+    import tesserocr
+
+    apis: dict[str, Any] = _API.__dict__.setdefault("apis", {})
+    api = apis.get(config.lang)
+    if api is None:
+        api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=config.lang, init=True)
+        api.SetVariable("preserve_interword_spaces", "1")
+        apis[config.lang] = api
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("L" if image.mode in ("1", "I", "I;16", "F", "LA") else "RGB")
+    depth = 1 if image.mode == "L" else 3
+    api.SetPageSegMode(psm)
+    api.SetImageBytes(image.tobytes(), image.width, image.height, depth, image.width * depth)
+    api.SetSourceResolution(config.dpi)
+    started = time.monotonic()
+    if not api.Recognize(timeout=int(config.timeout_s * 1000)):
+        api.Clear()
+        if time.monotonic() - started >= config.timeout_s * 0.99:
+            raise OcrError(f"Tesseract timed out after {config.timeout_s:g} s")
+        raise OcrError("Tesseract could not recognise the page")
+    tsv = _iterator_tsv(api, image.width, image.height)
+    txt = api.GetUTF8Text()
+    api.Clear()
+    return tsv, txt
+
+
+def _iterator_tsv(api: Any, width: int, height: int) -> str:
+    """The page, line and word rows of Tesseract's TSV, read from its result iterator.
+
+    Parsed, they equal the library's own ``GetTSVText`` (tests compare them), which costs ~0.3 s
+    a page (about a tenth of the recognition) for levels and confidences nothing here reads."""
+    from tesserocr import RIL
+
+    rows = [_HEADER, f"1\t1\t0\t0\t0\t0\t0\t0\t{width}\t{height}\t-1\t"]
+    it = api.GetIterator()
+    block = par = line = word = 0
+    while it is not None:
+        if not it.Empty(RIL.WORD):
+            if it.IsAtBeginningOf(RIL.BLOCK):
+                block, par, line = block + 1, 0, 0
+            if it.IsAtBeginningOf(RIL.PARA):
+                par, line = par + 1, 0
+            if it.IsAtBeginningOf(RIL.TEXTLINE):
+                line, word = line + 1, 0
+                x0, y0, x1, y1 = it.BoundingBox(RIL.TEXTLINE)
+                rows.append(
+                    f"4\t1\t{block}\t{par}\t{line}\t0\t{x0}\t{y0}\t{x1 - x0}\t{y1 - y0}\t-1\t"
+                )
+            word += 1
+            x0, y0, x1, y1 = it.BoundingBox(RIL.WORD)
+            text = (it.GetUTF8Text(RIL.WORD) or "").replace("\t", " ")
+            rows.append(
+                f"5\t1\t{block}\t{par}\t{line}\t{word}\t{x0}\t{y0}\t{x1 - x0}\t{y1 - y0}\t"
+                f"{it.Confidence(RIL.WORD):f}\t{text}"
+            )
+        if not it.Next(RIL.WORD):
+            break
+    return "\n".join(rows) + "\n"
+
+
+@functools.cache
+def tessdata_dir() -> str:
+    """Where the installed language data is: ``TESSDATA_PREFIX``, else what ``tesseract`` says."""
+    if os.environ.get("TESSDATA_PREFIX"):
+        return os.environ["TESSDATA_PREFIX"]
+    import pytesseract
+
+    try:
+        out = subprocess.run(
+            [pytesseract.pytesseract.tesseract_cmd, "--list-langs"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise MissingComponentError(f"Tesseract does not run ({exc}); {INSTALL_HINT}") from exc
+    found = re.search(r'"([^"]+)"', out.stdout + out.stderr)
+    if found is None:
+        raise MissingComponentError(f"Tesseract does not say where its data is; {INSTALL_HINT}")
+    return found.group(1)
 
 
 _HEADER = (
