@@ -52,8 +52,9 @@ SAME_OUTPUTS = [
 
 # --- memory of a process tree --------------------------------------------------------------------
 class TreeSampler(threading.Thread):
-    """Samples the resident memory of a process and its descendants every 50 ms; remembers the
-    peak of the root, of each Python worker and of any Tesseract process."""
+    """Samples the resident memory of a process and its descendants every 100 ms; remembers the
+    peak of the root, of each Python worker and of any Tesseract process. Raw Tesseract runs are
+    sampled the same way, so the sampler's own cost does not tilt the comparison."""
 
     def __init__(self, root_pid: int):
         super().__init__(daemon=True)
@@ -63,7 +64,7 @@ class TreeSampler(threading.Thread):
         self.workers: set[int] = set()
 
     def run(self) -> None:
-        while not self.stop.wait(0.05):
+        while not self.stop.wait(0.1):
             for pid, comm, rss in self._tree():
                 role = (
                     "main"
@@ -77,32 +78,26 @@ class TreeSampler(threading.Thread):
                 self.peak[role] = max(self.peak[role], rss)
 
     def _tree(self) -> list[tuple[int, str, int]]:
-        parents: dict[int, int] = {}
-        info: dict[int, tuple[str, int]] = {}
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
+        """The root and its descendants, found through /proc/<pid>/task/<tid>/children (no scan
+        of all of /proc: the sampler itself should cost next to nothing)."""
+        found, frontier = [], [self.root]
+        while frontier:
+            pid = frontier.pop()
             try:
-                stat = Path(f"/proc/{entry.name}/stat").read_text()
-                status = Path(f"/proc/{entry.name}/status").read_text()
+                stat = Path(f"/proc/{pid}/stat").read_text()
+                status = Path(f"/proc/{pid}/status").read_text()
+                for task in os.scandir(f"/proc/{pid}/task"):
+                    children = Path(task.path, "children").read_text().split()
+                    frontier.extend(int(c) for c in children)
             except OSError:
                 continue
             comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
             rss = next(
                 (int(ln.split()[1]) * 1024 for ln in status.splitlines() if ln.startswith("VmRSS")),
                 0,
             )
-            parents[int(entry.name)] = ppid
-            info[int(entry.name)] = (comm, rss)
-        tree, frontier = {self.root}, [self.root]
-        while frontier:
-            parent = frontier.pop()
-            for pid, ppid in parents.items():
-                if ppid == parent and pid not in tree:
-                    tree.add(pid)
-                    frontier.append(pid)
-        return [(pid, *info[pid]) for pid in tree if pid in info]
+            found.append((pid, comm, rss))
+        return found
 
 
 def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, dict[str, int]]:
@@ -153,10 +148,15 @@ def raw_tesseract(
             env=env,
         )
 
+    sampler = TreeSampler(os.getpid())
+    sampler.start()
     started = time.monotonic()
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(one, images))
-    return time.monotonic() - started
+    seconds = time.monotonic() - started
+    sampler.stop.set()
+    sampler.join()
+    return seconds
 
 
 def pipeline_run(pdf: Path, workers: int, work: Path) -> tuple[float, dict[str, int]]:
