@@ -13,12 +13,15 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.config import PipelineConfig
+from pipeline.model import Page
 from pipeline.normalize import normalize_text
 from pipeline.ocr import FrozenOcrEngine, OcrEngine, TesseractEngine
 from pipeline.runner import DocumentResult, default_engine, process_document
@@ -30,6 +33,29 @@ def frozen_engine(path: Path, config: PipelineConfig) -> OcrEngine:
     """Replay ``samples/<id>/frozen/<file>.tsv`` when it exists; the real engine otherwise."""
     frozen = path.parent.parent / "frozen" / f"{path.name}.tsv"
     return FrozenOcrEngine.from_file(frozen) if frozen.exists() else TesseractEngine(config.ocr)
+
+
+@dataclass
+class _Remembered:
+    """An engine that reads each page once: the evaluation runs a document twice (with and
+    without the post-OCR repair) on one reading."""
+
+    inner: OcrEngine
+    path: Path
+    pages: dict[tuple[Path, int], Page]
+
+    def recognize(self, render: Callable[[], Image.Image], page_no: int, reason: str) -> Page:
+        key = (self.path, page_no)
+        if key not in self.pages:
+            self.pages[key] = self.inner.recognize(render, page_no, reason)
+        return self.pages[key]
+
+
+def _remembering(
+    factory: Callable[[Path, PipelineConfig], OcrEngine],
+) -> Callable[[Path, PipelineConfig], OcrEngine]:
+    pages: dict[tuple[Path, int], Page] = {}
+    return lambda path, config: _Remembered(factory(path, config), path, pages)
 
 
 def cer(reference: str, hypothesis: str) -> float:
@@ -95,12 +121,14 @@ def compare(truth: DocumentResult, other: DocumentResult) -> dict[str, Any]:
 
 def evaluate(samples: Path, live: bool = False) -> str:
     config = PipelineConfig()
-    engine = default_engine if live else frozen_engine
+    without_repair = replace(config, normalize=replace(config.normalize, repair_marks=False))
+    engine = _remembering(default_engine if live else frozen_engine)
     out = [
         "# Evaluation",
         "",
-        "| sample | input | pages | CER (no whitespace) | table | expected | found | matched |",
-        "|---|---|---|---|---|---|---|---|",
+        "| sample | input | pages | CER before repair | CER (no whitespace) | table | expected "
+        "| found | matched |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     notes: list[str] = []
     for sample in sorted(p for p in samples.iterdir() if (p / "source" / "minutes.txt").exists()):
@@ -112,15 +140,18 @@ def evaluate(samples: Path, live: bool = False) -> str:
                 continue
             result = process_document(path, config, engine)
             error = cer(truth.text or reference, result.text or "")
+            # the same reading without the post-OCR mark repair: what the repair gains
+            unrepaired = process_document(path, without_repair, engine)
+            before = cer(truth.text or reference, unrepaired.text or "")
             report = compare(truth, result)
             pages = result.rows["documents"][0]["pages"]
             first = True
             for table in KEYS:
                 r = report[table]
                 lead = (
-                    f"| {sample.name} | {path.name} | {pages} | {error:.2%} |"
+                    f"| {sample.name} | {path.name} | {pages} | {before:.2%} | {error:.2%} |"
                     if first
-                    else "| | | | |"
+                    else "| | | | | |"
                 )
                 out.append(f"{lead} {table} | {r['expected']} | {r['found']} | {r['matched']} |")
                 first = False

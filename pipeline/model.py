@@ -44,6 +44,8 @@ class Line:
     )
     #: (x0, x1) in pixels of each whitespace-separated token of ``text``, when known
     words: tuple[tuple[int, int], ...] = ()
+    #: marks put back by the post-OCR repair (pipeline/spelling.py): text differs from raw_text
+    repaired: int = 0
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pythainlp.util import thai_digit_to_arabic_digit
 
 from pipeline.config import NormalizeConfig
 from pipeline.model import Document, Line, Page
+from pipeline.spelling import repair_marks
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u3000]")
@@ -131,6 +132,9 @@ def normalize_line(
         text = fix_ocr_bullet(text)
         if line.confidence is not None and line.confidence < NOISE_CONFIDENCE:
             return replace(line, text=text, furniture=True)
+        if config.repair_marks:
+            text, repaired = repair_marks(text)
+            line = replace(line, repaired=repaired)
     if not config.drop_furniture:
         return replace(line, text=text)
     if is_furniture(text, page_edge):

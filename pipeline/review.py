@@ -26,10 +26,10 @@ from pipeline.export import read_tables
 from pipeline.ingest import sha256_file
 from pipeline.query import cell_text
 from pipeline.store import atomic_write
+from pipeline.tables import LOW_CONFIDENCE
 
 ASSETS = Path(__file__).resolve().parent / "review_assets"
 #: A line whose OCR confidence is below this is marked, and so is every row read from it.
-LOW_CONFIDENCE = 0.70
 #: Width in pixels of the page images.
 IMAGE_WIDTH = 1100
 #: Tables shown beside the pages, in this order, with the columns shown.

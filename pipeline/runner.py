@@ -33,7 +33,13 @@ from pipeline.model import Document, Page
 from pipeline.normalize import document_text, normalize_document
 from pipeline.ocr import OcrEngine, TesseractEngine
 from pipeline.segment import segment
-from pipeline.tables import jsonable, line_rows, minutes_rows, page_rows
+from pipeline.tables import (
+    flag_uncertain_sources,
+    jsonable,
+    line_rows,
+    minutes_rows,
+    page_rows,
+)
 
 #: Share of Thai among the letters of a document below which it is not Thai minutes.
 MIN_THAI_SHARE = 0.2
@@ -150,7 +156,9 @@ def finish_document(
             extracted[table] = extractor(minutes)
         except Exception as exc:
             result.errors.append(StageError(name, _crash(exc)))
-    result.rows.update(minutes_rows(doc.doc_id, minutes, extracted))
+    tables = minutes_rows(doc.doc_id, minutes, extracted)
+    flag_uncertain_sources(tables, doc)
+    result.rows.update(tables)
     result.minutes = jsonable(minutes)
     result.warnings.extend(_warnings(result.rows))
     return _finish(result, doc, sha256, started)

@@ -30,6 +30,37 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+#: A line read with less OCR confidence than this is shown as uncertain, and rows read from it
+#: carry the flag ``low_confidence``.
+LOW_CONFIDENCE = 0.70
+
+
+def flag_uncertain_sources(tables: dict[str, list[Row]], doc: Document) -> None:
+    """Add ``ocr_repaired`` / ``low_confidence`` to the flags of every row read from a line whose
+    marks were put back by the post-OCR repair, or whose OCR confidence is low."""
+    lines = {(p.number, ln.number): ln for p in doc.pages for ln in p.lines}
+    for rows in tables.values():
+        for row in rows:
+            if row.get("page") is None or row.get("line") is None:
+                continue
+            last = row.get("last_line") or row["line"]
+            source = [
+                lines[(row["page"], n)]
+                for n in range(row["line"], last + 1)
+                if (row["page"], n) in lines
+            ]
+            flags = [f for f in (row.get("flags") or "").split(",") if f]
+            if any(ln.repaired for ln in source) and "ocr_repaired" not in flags:
+                flags.append("ocr_repaired")
+            if (
+                any(ln.confidence is not None and ln.confidence < LOW_CONFIDENCE for ln in source)
+                and "low_confidence" not in flags
+            ):
+                flags.append("low_confidence")
+            if flags:
+                row["flags"] = ",".join(flags)
+
+
 def _where(span: Span | None) -> Row:
     return {"page": span.page if span else None, "line": span.first_line if span else None}
 

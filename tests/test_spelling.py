@@ -1,0 +1,81 @@
+"""Post-OCR repair of dropped Thai tone marks (pipeline/spelling.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.config import NormalizeConfig
+from pipeline.model import Line, Page
+from pipeline.normalize import normalize_page
+from pipeline.spelling import repair_marks
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("ครังที 1/2565", "ครั้งที่ 1/2565"),
+        ("ระเบียบวาระที 3 เรืองเพือพิจารณา", "ระเบียบวาระที่ 3 เรื่องเพื่อพิจารณา"),
+        ("มติทีประชุม รับทราบ", "มติที่ประชุม รับทราบ"),
+        ("เริมประชุมเวลา 09.00 น.", "เริ่มประชุมเวลา 09.00 น."),
+        ("ฝายเลขานุการ", "ฝ่ายเลขานุการ"),
+        ("ซึงได้มีการประชุม", "ซึ่งได้มีการประชุม"),
+        ("ทังนีมีพืนที", "ทั้งนี้มีพื้นที่"),
+        ("นายกเทศมนตรีแจ้งว่าสภาเทศบาลได้อนุมัติให้โอนงบประมาณ", None),  # nothing dropped
+    ],
+)
+def test_dropped_tone_marks_are_put_back(read, meant):
+    text, n = repair_marks(read)
+    assert text == (meant or read)
+    assert (n > 0) == (meant is not None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "เวลา 10 นาที",  # นาที is a word: not นา + ที่
+        "ทีมงานทีละคน",
+        "รุ่งเรือง",  # เรือง inside a longer word stays
+        "ครั้งที่ 2 ที่ประชุมรับทราบ",  # already right: unchanged
+        "นายสิทธิพล ภูสมบุญ",  # names are never touched
+        "นางสาวมาลี ทองดี ผู้ช่วยเลขานุการ",
+        "บัติ",  # a single-letter word (บ่) is never made
+        "จากสำนี๊กงาน",  # no second tone mark next to one
+        "OTOP 2,900,000 บาท (สองล้านเก้าแสนบาทถ้วน)",
+    ],
+)
+def test_what_is_not_a_dropped_mark_is_left_alone(text):
+    assert repair_marks(text) == (text, 0)
+
+
+def test_only_ocr_lines_are_repaired_and_the_reading_is_kept():
+    line = Line(1, "", "มติทีประชุม", confidence=0.93)
+    ocr = normalize_page(Page(1, 100, 100, "ocr", (line,)), NormalizeConfig())
+    assert ocr.lines[0].text == "มติที่ประชุม"
+    assert ocr.lines[0].raw_text == "มติทีประชุม"
+    assert ocr.lines[0].repaired == 1
+    layer = normalize_page(Page(1, 100, 100, "text_layer", (line,)), NormalizeConfig())
+    assert layer.lines[0].text == "มติทีประชุม" and layer.lines[0].repaired == 0
+    off = normalize_page(Page(1, 100, 100, "ocr", (line,)), NormalizeConfig(repair_marks=False))
+    assert off.lines[0].text == "มติทีประชุม"
+
+
+def test_rows_read_from_repaired_or_uncertain_lines_are_flagged():
+    from pipeline.model import Document
+    from pipeline.tables import flag_uncertain_sources
+
+    lines = (
+        Line(1, "มติที่ประชุม รับทราบ", "มติทีประชุม รับทราบ", confidence=0.95, repaired=1),
+        Line(2, "งบประมาณ 350,000 บาท", "งบประมาณ 350,000 บาท", confidence=0.41),
+        Line(3, "ที่ประชุมเห็นชอบ", "ที่ประชุมเห็นชอบ", confidence=0.96),
+    )
+    doc = Document("d", "x.pdf", "scanned_pdf", (Page(1, 10, 10, "ocr", lines),))
+    tables = {
+        "resolutions": [{"page": 1, "line": 1, "flags": None}],
+        "budgets": [{"page": 1, "line": 2, "flags": "amount_words_disagree"}],
+        "speeches": [{"page": 1, "line": 2, "last_line": 3}, {"page": 1, "line": 3}],
+    }
+    flag_uncertain_sources(tables, doc)
+    assert tables["resolutions"][0]["flags"] == "ocr_repaired"
+    assert tables["budgets"][0]["flags"] == "amount_words_disagree,low_confidence"
+    assert tables["speeches"][0]["flags"] == "low_confidence"  # its first of two lines
+    assert "flags" not in tables["speeches"][1]
