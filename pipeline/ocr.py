@@ -150,8 +150,8 @@ def _api_tesseract(image: Image.Image, config: OcrConfig, psm: int) -> tuple[str
         api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=config.lang, init=True)
         api.SetVariable("preserve_interword_spaces", "1")
         apis[config.lang] = api
-    if image.mode not in ("L", "RGB"):
-        image = image.convert("L" if image.mode in ("1", "I", "I;16", "F", "LA") else "RGB")
+    if image.mode not in ("L", "RGB"):  # pages arrive grayscale; anything else is made so
+        image = image.convert("L")
     depth = 1 if image.mode == "L" else 3
     api.SetPageSegMode(psm)
     api.SetImageBytes(image.tobytes(), image.width, image.height, depth, image.width * depth)

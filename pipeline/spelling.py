@@ -16,8 +16,11 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
+from typing import Any
+
+from pythainlp.util import Trie
 
 #: Marks that sit above the letters and that Tesseract drops: tone marks, upper vowels, thanthakhat.
 MARKS = "\u0e48\u0e49\u0e4a\u0e4b"
@@ -25,7 +28,6 @@ MARKS = "\u0e48\u0e49\u0e4a\u0e4b"
 DROP_COST = -math.log(0.02)
 #: The cost of a letter that is in no word (names, OCR garbage): worse than any rare word.
 UNKNOWN_COST = 22.0
-MAX_WORD = 24
 
 _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 #: A name title; the token it starts and the next token (the surname) are names, not words.
@@ -34,41 +36,33 @@ _TITLE = re.compile(
 )
 
 
-class _Node:
-    __slots__ = ("children", "cost")
-
-    def __init__(self) -> None:
-        self.children: dict[str, _Node] = {}
-        self.cost: float | None = None  # -log p(word) when a word ends here
-
-
 class MarkRepairer:
-    """Puts back dropped marks: ``MarkRepairer.default().repair("ครังที 1") -> ("ครั้งที่ 1", 2)``."""
+    """Puts back dropped marks: ``MarkRepairer.default().repair("ครังที 1") -> ("ครั้งที่ 1", 2)``.
 
-    def __init__(self, words: Iterable[str], counts: Mapping[str, int]):
-        total = sum(counts.values()) or 1
-        self.root = _Node()
-        for word in words:
-            word = word.strip()
-            if not word or len(word) > MAX_WORD:
-                continue
-            node = self.root
-            for ch in word:
-                node = node.children.setdefault(ch, _Node())
-            node.cost = -math.log((counts.get(word, 0) + 1) / total)
+    Words come from pythainlp tries (``Trie.Node``: ``end``, ``children``); the default one is
+    pythainlp's own word trie, shared with its tokenizer, so nothing is built twice."""
+
+    def __init__(self, tries: Sequence[Trie], counts: Mapping[str, int]):
+        self.roots = [t.root for t in tries]
+        self.counts = counts
+        self.total = sum(counts.values()) or 1
 
     @classmethod
     @functools.cache
     def default(cls) -> MarkRepairer:
         """pythainlp's Thai words with TNC frequencies, plus the genre lexicon (common in minutes)."""
-        from pythainlp.corpus import provinces, thai_words
+        from pythainlp.corpus import provinces
         from pythainlp.corpus.tnc import unigram_word_freqs
+        from pythainlp.tokenize import word_dict_trie
 
         counts = dict(unigram_word_freqs())
         genre = _genre_lexicon() + sorted(str(p) for p in provinces(details=False))
         for word in genre:
             counts[word] = max(counts.get(word, 0), GENRE_COUNT)
-        return cls(set(thai_words()) | set(genre), counts)
+        return cls([word_dict_trie(), Trie(genre)], counts)
+
+    def _cost(self, word: str) -> float:
+        return -math.log((self.counts.get(word, 0) + 1) / self.total)
 
     def repair(self, text: str) -> tuple[str, int]:
         """The text with dropped marks put back, and how many were put back."""
@@ -125,12 +119,15 @@ class MarkRepairer:
         word of a single letter (``บ่``, ``ก็``): too short to tell a dropped mark from a real
         reading."""
         n = len(run)
-        stack: list[tuple[_Node, int, str, int]] = [(self.root, start, "", 0)]
+        stack: list[tuple[Any, int, str, int]] = [(root, start, "", 0) for root in self.roots]
         while stack:
             node, pos, word, marks = stack.pop()
-            if node.cost is not None and word and (marks == 0 or len(word) > 2):
-                yield pos, word, marks, node.cost
-            if pos < n and (child := node.children.get(run[pos])) is not None:
+            if node.end and (marks == 0 or len(word) > 2):
+                yield pos, word, marks, self._cost(word)
+            children = node.children
+            if not children:
+                continue
+            if pos < n and (child := children.get(run[pos])) is not None:
                 stack.append((child, pos + 1, word + run[pos], marks))
             if (
                 marks == 0
@@ -139,7 +136,7 @@ class MarkRepairer:
                 and (pos == n or run[pos] not in MARKS)
             ):
                 for mark in MARKS:
-                    if (child := node.children.get(mark)) is not None:
+                    if (child := children.get(mark)) is not None:
                         stack.append((child, pos, word + mark, 1))
 
 
