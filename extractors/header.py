@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 
@@ -23,6 +24,7 @@ def parse_header(paragraphs: list[Paragraph]) -> Meeting:
     """Read the header paragraphs (everything before the first attendance list or agenda item)."""
     title_parts: list[str] = []
     meeting_no = date = venue = None
+    flags: list[str] = []
     in_title = False
     for para in paragraphs:
         text = para.text.replace("\t", " ")
@@ -36,6 +38,7 @@ def parse_header(paragraphs: list[Paragraph]) -> Meeting:
             meeting_no = _meeting_no(text)
         if date is None and (found := parse_thai_date(text)):
             date = found[0]
+            flags.extend(_weekday_check(text, date))
         if venue is None and (m := P.VENUE.match(text)):
             venue = m["venue"].strip()
     title = " ".join(title_parts) or None
@@ -52,7 +55,19 @@ def parse_header(paragraphs: list[Paragraph]) -> Meeting:
         venue=venue,
         start_time=start,
         source=paragraphs[0].span if paragraphs else None,
+        flags=tuple(flags),
     )
+
+
+def _weekday_check(text: str, date: dt.date) -> list[str]:
+    """``weekday_disagrees`` when the weekday named beside a date is not that date's weekday
+    (``วันจันทร์ที่ 4 มีนาคม 2565`` was a Friday): one of them was misread or mistyped, and both
+    are kept as written."""
+    m = P.WEEKDAY.search(text)
+    if not m:
+        return []
+    named = next(i for i in range(7) if m[f"d{i}"])
+    return [] if named == date.weekday() else ["weekday_disagrees"]
 
 
 def _meeting_no(text: str) -> str | None:

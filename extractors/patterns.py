@@ -241,7 +241,17 @@ THAI_DATE = re.compile(
     rf"(?:{tolerant('วัน')}\S{{0,10}}?{tolerant('ที่')}\s*)?(?P<day>\d{{1,2}})\s*(?:{tolerant('เดือน')}\s*)?"
     rf"(?P<month>{_MONTHS})\s*(?:พ\s*\.?\s*ศ\s*\.?\s*)?(?P<year>\d{{4}})"
 )
-WEEKDAY = re.compile(rf"{tolerant('วัน')}(?P<weekday>จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)")
+#: Thai weekday names, Monday first (``datetime.date.weekday()`` order).
+WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
+WEEKDAY = re.compile(
+    tolerant("วัน")
+    + "(?:"
+    + "|".join(
+        f"(?P<d{i}>{tolerant(name)}{'|' + tolerant('พฤหัส') if i == 3 else ''})"
+        for i, name in enumerate(WEEKDAYS)
+    )
+    + ")"
+)
 VENUE = re.compile(
     rf"^(?:ณ|{tolerant('สถานที่ประชุม')}|{tolerant('สถานที่')})\s*[:：]?\s*(?P<venue>\S.*)$"
 )

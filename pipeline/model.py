@@ -163,6 +163,7 @@ class Meeting:
     recorder: str | None = None
     reviewer: str | None = None
     source: Span | None = None
+    flags: tuple[str, ...] = ()  # validators: weekday_disagrees
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,7 @@ def minutes_rows(
                 "recorder": m.recorder,
                 "reviewer": m.reviewer,
                 **_where(m.source),
+                "flags": _flags(m.flags),
             }
         ],
         "attendees": [

@@ -1,5 +1,5 @@
 """Validators flag what does not add up and never change the value: amounts against the words
-that spell them, votes against the members present."""
+that spell them, votes against the members present, the weekday against the date."""
 
 from __future__ import annotations
 
@@ -57,3 +57,22 @@ def test_more_votes_than_members_present_are_flagged():
     assert "votes_exceed_present" in resolution.flags
     m = minutes(COUNCIL.format(amount="๕๐,๐๐๐", words="ห้าหมื่นบาทถ้วน", votes_for="๒"))
     assert "votes_exceed_present" not in extract_resolutions(m)[0].flags
+
+
+@pytest.mark.parametrize(
+    ("line", "flagged"),
+    [
+        ("วันศุกร์ที่ ๔ มีนาคม ๒๕๖๕ เวลา ๐๙.๐๐ น.", False),  # 2022-03-04 was a Friday
+        ("วันจันทร์ที่ ๔ มีนาคม ๒๕๖๕ เวลา ๐๙.๐๐ น.", True),
+        ("เมื่อวันพฤหัสบดีที่ 10 สิงหาคม 2566", False),
+        ("วันพฤหัสฯ ที่ 10 ส.ค. 2566", False),  # abbreviated weekday and month
+        ("วันศุกรที 4 มีนาคม 2505", True),  # OCR: marks dropped, ๖ read as ๐ in the year
+        ("วันที่ 4 มีนาคม 2565", False),  # no weekday: nothing to check
+    ],
+)
+def test_weekday_against_the_date(line, flagged):
+    text = f"รายงานการประชุมคณะกรรมการบริหารโรงพยาบาลบ้านนา\nครั้งที่ ๑/๒๕๖๕\n{line}\n"
+    text += "ผู้มาประชุม\n๑. นายสมชาย ใจดี ประธาน\nระเบียบวาระที่ ๑ เรื่องแจ้งเพื่อทราบ\n"
+    meeting = minutes(text).meeting
+    assert meeting.date is not None
+    assert ("weekday_disagrees" in meeting.flags) is flagged
