@@ -62,8 +62,8 @@ freeze: setup ## Re-run Tesseract on the samples and freeze its output in sample
 eval: setup ## Character error rate of OCR and table agreement between a sample's inputs
 	$(PY) -m pipeline.evaluate samples --out out/eval.md
 
-bench: setup ## Pipeline vs raw Tesseract on the same pages, text-stage speed, memory (PAGES=12)
-	$(PY) bench/bench.py --pages $(or $(PAGES),12)
+bench: setup ## Pipeline vs raw Tesseract on the same pages, text-stage speed, memory (PAGES=22)
+	$(PY) bench/bench.py --pages $(or $(PAGES),22)
 
 check: setup ## Lint and type-check
 	.venv/bin/ruff check pipeline extractors schemas samples tests bench

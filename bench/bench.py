@@ -33,6 +33,7 @@ from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.evaluate import frozen_engine  # noqa: E402
 from pipeline.ingest import assemble, close_cached, plan_document, read_page  # noqa: E402
 from pipeline.runner import finish_document  # noqa: E402
+from pipeline.spelling import MarkRepairer  # noqa: E402
 
 SCAN = ROOT / "samples" / "pathumthani_e3_2565" / "source" / "minutes-scan.pdf"
 SEED = ROOT / "samples" / "pathumthani_e3_2565" / "source" / "minutes.txt"
@@ -167,7 +168,7 @@ def pipeline_run(pdf: Path, workers: int, work: Path) -> tuple[float, dict[str, 
     )
 
 
-def text_stages(repeat: int) -> tuple[int, float]:
+def text_stages(repeat: int) -> tuple[int, float, float]:
     """Pages per second of every stage after OCR, on one core, over the frozen scan pages."""
     config = PipelineConfig()
     docs = []
@@ -178,15 +179,22 @@ def text_stages(repeat: int) -> tuple[int, float]:
             (path, plan, [read_page(plan, i, config.ocr, engine) for i in range(plan.pages)])
         )
         close_cached()
+    # one pass first: what a worker loads once (pythainlp's word trie, TNC frequencies, spaCy)
+    # is start-up, paid once per process whatever the batch, not per page
+    warm = time.process_time()
+    for path, plan, read in docs:
+        finish_document("0" * 64, assemble(path, "0" * 16, plan, read), config, time.time())
+    warm_up = time.process_time() - warm
     pages = 0
     started = time.process_time()
     for _ in range(repeat):
+        MarkRepairer.default()._seen.clear()  # each pass pays the repair afresh: no replayed runs
         for path, plan, read in docs:
             doc = assemble(path, "0" * 16, plan, read)
             result = finish_document("0" * 64, doc, config, time.time())
             assert result.status == "ok", result.errors
             pages += len(read)
-    return pages, time.process_time() - started
+    return pages, time.process_time() - started, warm_up
 
 
 def text_batch(n: int, workers: int, work: Path) -> tuple[float, dict[str, int]]:
@@ -206,7 +214,7 @@ def text_batch(n: int, workers: int, work: Path) -> tuple[float, dict[str, int]]
 # --- report --------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=12, help="scan pages to OCR (max 22)")
+    parser.add_argument("--pages", type=int, default=22, help="scan pages to OCR (max 22)")
     parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
     parser.add_argument("--text-docs", default="20,200", help="plain-text batch sizes")
     parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each")
@@ -240,7 +248,7 @@ def main() -> None:
                 f"{peak['main'] / MIB:.0f} MiB | {peak['tesseract'] / MIB:.0f} MiB |"
             )
             print(rows[-1], flush=True)
-        pages, cpu = text_stages(repeat=5)
+        pages, cpu, warm_up = text_stages(repeat=5)
         text_rate = pages / cpu
         batches = []
         for size in [int(s) for s in args.text_docs.split(",")]:
@@ -274,7 +282,8 @@ def main() -> None:
             *rows,
             "",
             f"Text stages (normalise → rows, no OCR), one core: {pages} pages in {cpu:.2f} s CPU = "
-            f"**{text_rate:.0f} pages/s** (target ≥ 50).",
+            f"**{text_rate:.0f} pages/s** (target ≥ 50), after a first pass that loads what a "
+            f"process loads once ({warm_up:.1f} s CPU: word lists, frequencies).",
             "",
             "| batch | workers | wall time | throughput | peak memory per worker | main process |",
             "|---|---|---|---|---|---|",

@@ -24,6 +24,11 @@ from pythainlp.util import Trie
 
 #: Marks that sit above the letters and that Tesseract drops: tone marks, upper vowels, thanthakhat.
 MARKS = "\u0e48\u0e49\u0e4a\u0e4b"
+_MARK_SET = frozenset(MARKS)
+#: What a tone mark sits on: a consonant, or an upper or lower vowel above/below one.
+_TAKES_MARK = frozenset(chr(c) for c in range(0x0E01, 0x0E2F)) | frozenset(
+    "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39"
+)
 #: The cost of one dropped mark, -log(p): p ≈ 2% of the marks are lost (measured on the scans).
 DROP_COST = -math.log(0.02)
 #: The cost of a letter that is in no word (names, OCR garbage): worse than any rare word.
@@ -46,6 +51,8 @@ class MarkRepairer:
         self.roots = [t.root for t in tries]
         self.counts = counts
         self.total = sum(counts.values()) or 1
+        self._seen: dict[str, tuple[str, int]] = {}
+        self._costs: dict[str, float] = {}
 
     @classmethod
     @functools.cache
@@ -62,7 +69,9 @@ class MarkRepairer:
         return cls([word_dict_trie(), Trie(genre)], counts)
 
     def _cost(self, word: str) -> float:
-        return -math.log((self.counts.get(word, 0) + 1) / self.total)
+        if (cost := self._costs.get(word)) is None:
+            cost = self._costs[word] = -math.log((self.counts.get(word, 0) + 1) / self.total)
+        return cost
 
     def repair(self, text: str) -> tuple[str, int]:
         """The text with dropped marks put back, and how many were put back."""
@@ -80,12 +89,20 @@ class MarkRepairer:
             pieces = []
             last = 0
             for m in _THAI_RUN.finditer(token):
-                fixed, n = self._segment(m.group())
+                fixed, n = self.segment(m.group())
                 pieces.append(token[last : m.start()] + fixed)
                 repaired += n
                 last = m.end()
             out.append("".join(pieces) + token[last:])
         return "".join(out), repaired
+
+    def segment(self, run: str) -> tuple[str, int]:
+        """One Thai run repaired; runs recur (standard phrases, offices), so results are kept."""
+        if (done := self._seen.get(run)) is None:
+            if len(self._seen) >= SEEN_LIMIT:
+                self._seen.clear()
+            done = self._seen[run] = self._segment(run)
+        return done
 
     def _segment(self, run: str) -> tuple[str, int]:
         n = len(run)
@@ -131,15 +148,17 @@ class MarkRepairer:
                 stack.append((child, pos + 1, word + run[pos], marks))
             if (
                 marks == 0
-                and word  # a word starts with a letter
-                and word[-1] not in MARKS
+                and word  # a word starts with a letter; a tone mark follows a consonant or vowel
+                and word[-1] in _TAKES_MARK
                 and (pos == n or run[pos] not in MARKS)
+                and (found := children.keys() & _MARK_SET)
             ):
-                for mark in MARKS:
-                    if (child := children.get(mark)) is not None:
-                        stack.append((child, pos, word + mark, 1))
+                for mark in found:
+                    stack.append((children[mark], pos, word + mark, 1))
 
 
+#: Repaired runs kept for reuse before the memory is emptied.
+SEEN_LIMIT = 100_000
 #: The weight given to genre words absent from (or rare in) the TNC counts.
 GENRE_COUNT = 5000
 
