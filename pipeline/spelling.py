@@ -137,25 +137,32 @@ class MarkRepairer:
         A mark is never put next to another tone mark (a syllable has one), and never makes a
         word of a single letter (``บ่``): too short to tell a dropped mark from a real reading."""
         n = len(run)
-        stack: list[tuple[Any, int, str, int]] = [(root, start, "", 0) for root in self.roots]
+        # (node, position in run, where a mark was inserted or -1, the mark)
+        stack: list[tuple[Any, int, int, str]] = [(root, start, -1, "") for root in self.roots]
         while stack:
-            node, pos, word, marks = stack.pop()
-            if node.end and (marks == 0 or len(word) > 2):
-                yield pos, word, marks, self._cost(word)
+            node, pos, at, mark = stack.pop()
+            if node.end and pos > start:
+                if at < 0:
+                    word = run[start:pos]
+                    yield pos, word, 0, self._cost(word)
+                elif pos - start >= 2:  # with the mark, more than a letter and its mark
+                    word = run[start:at] + mark + run[at:pos]
+                    yield pos, word, 1, self._cost(word)
             children = node.children
             if not children:
                 continue
             if pos < n and (child := children.get(run[pos])) is not None:
-                stack.append((child, pos + 1, word + run[pos], marks))
+                stack.append((child, pos + 1, at, mark))
             if (
-                marks == 0
-                and word  # a word starts with a letter; a tone mark follows a consonant or vowel
-                and word[-1] in _TAKES_MARK
-                and (pos == n or run[pos] not in MARKS)
+                at < 0
+                and pos
+                > start  # a word starts with a letter; a tone mark follows a consonant or vowel
+                and run[pos - 1] in _TAKES_MARK
+                and (pos == n or run[pos] not in _MARK_SET)
                 and (found := children.keys() & _MARK_SET)
             ):
-                for mark in found:
-                    stack.append((children[mark], pos, word + mark, 1))
+                for m in found:
+                    stack.append((children[m], pos, pos, m))
 
 
 #: Repaired runs kept for reuse before the memory is emptied.
