@@ -33,7 +33,7 @@ class OcrConfig:
 class NormalizeConfig:
     thai_digits: bool = True
     drop_furniture: bool = True
-    #: put back tone marks and upper vowels that OCR dropped (OCR lines only; pipeline/spelling.py)
+    #: put back tone marks that OCR dropped (OCR lines only; pipeline/spelling.py)
     repair_marks: bool = True
 
 

@@ -10,9 +10,7 @@ import csv
 import functools
 import io
 import os
-import re
 import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -147,7 +145,8 @@ def _api_tesseract(image: Image.Image, config: OcrConfig, psm: int) -> tuple[str
     apis: dict[str, Any] = _API.__dict__.setdefault("apis", {})
     api = apis.get(config.lang)
     if api is None:
-        api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=config.lang, init=True)
+        # tesserocr built on the system Tesseract (see use_api) finds its language data itself
+        api = tesserocr.PyTessBaseAPI(lang=config.lang, init=True)
         api.SetVariable("preserve_interword_spaces", "1")
         apis[config.lang] = api
     if image.mode not in ("L", "RGB"):  # pages arrive grayscale; anything else is made so
@@ -200,28 +199,6 @@ def _iterator_tsv(api: Any, width: int, height: int) -> str:
         if not it.Next(RIL.WORD):
             break
     return "\n".join(rows) + "\n"
-
-
-@functools.cache
-def tessdata_dir() -> str:
-    """Where the installed language data is: ``TESSDATA_PREFIX``, else what ``tesseract`` says."""
-    if os.environ.get("TESSDATA_PREFIX"):
-        return os.environ["TESSDATA_PREFIX"]
-    import pytesseract
-
-    try:
-        out = subprocess.run(
-            [pytesseract.pytesseract.tesseract_cmd, "--list-langs"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise MissingComponentError(f"Tesseract does not run ({exc}); {INSTALL_HINT}") from exc
-    found = re.search(r'"([^"]+)"', out.stdout + out.stderr)
-    if found is None:
-        raise MissingComponentError(f"Tesseract does not say where its data is; {INSTALL_HINT}")
-    return found.group(1)
 
 
 _HEADER = (
