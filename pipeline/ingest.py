@@ -9,14 +9,15 @@ from __future__ import annotations
 import codecs
 import hashlib
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from pipeline.config import OcrConfig
-from pipeline.errors import InputFileError, MinutesError, OcrError
+from pipeline.errors import InputFileError, MinutesError
 from pipeline.layout import chars_to_lines
 from pipeline.model import DocKind, Document, Line, Page
 from pipeline.ocr import OcrEngine
@@ -78,15 +79,44 @@ def plan_document(path: Path, config: OcrConfig) -> DocumentPlan:
     return DocumentPlan(path, "image", count_image_pages(path, config))
 
 
+@dataclass(frozen=True)
+class PageToOcr:
+    """A page found to need OCR: ``render`` gives its image (called only if the engine reads
+    pixels; a frozen replay never renders)."""
+
+    number: int
+    reason: str
+    render: Callable[[], Any]
+    width: int | None = None  # known before OCR for an image, not for a PDF page
+    height: int | None = None
+
+
 def read_page(plan: DocumentPlan, index: int, config: OcrConfig, engine: OcrEngine) -> Page:
     """Page ``index`` (0-based) of a PDF or image; a page that cannot be read is returned with
     its ``error`` set, so the rest of the document is kept."""
+    found = locate_page(plan, index, config)
+    return found if isinstance(found, Page) else ocr_page(found, engine)
+
+
+def locate_page(plan: DocumentPlan, index: int, config: OcrConfig) -> Page | PageToOcr:
+    """Page ``index`` read as far as it can be without OCR: its text layer when that can be
+    trusted (or the page's error), else what OCR needs. Never raises for a bad page."""
     try:
         if plan.format == "pdf":
-            return _read_pdf_page(plan.path, index, config, engine)
-        return read_image_page(plan.path, index, config, engine)
+            return _locate_pdf_page(plan.path, index, config)
+        return _locate_image_page(plan.path, index, config)
     except MinutesError as exc:
         return Page(index + 1, None, None, "ocr", (), reason="unreadable page", error=str(exc))
+
+
+def ocr_page(page: PageToOcr, engine: OcrEngine) -> Page:
+    """The page OCR'd; if it cannot be rasterised or recognised, the page with its error."""
+    try:
+        return engine.recognize(page.render, page.number, page.reason)
+    except MinutesError as exc:
+        return Page(
+            page.number, page.width, page.height, "ocr", (), reason=page.reason, error=str(exc)
+        )
 
 
 def assemble(path: Path, doc_id: str, plan: DocumentPlan, pages: list[Page]) -> Document:
@@ -115,13 +145,47 @@ def read_document(
         return assemble(path, doc_id, plan, read_text_pages(path.read_bytes()))
     pages = []
     try:
-        for index in range(plan.pages):
-            pages.append(read_page(plan, index, config, engine))
+        for page in _pages_ahead(plan, config, engine):
+            pages.append(page if isinstance(page, Page) else ocr_page(page, engine))
             if on_page:
                 on_page()
     finally:
         close_cached()
     return assemble(path, doc_id, plan, pages)
+
+
+def _pages_ahead(
+    plan: DocumentPlan, config: OcrConfig, engine: OcrEngine
+) -> Iterator[Page | PageToOcr]:
+    """The pages located, in order. For an engine that reads pixels, the next page is located
+    and rasterised in a helper thread while this one is OCR'd (Tesseract and PDFium both let go
+    of the GIL), so a single worker does not wait ~0.2 s a page for rendering. At most two page
+    images are in memory."""
+    if not getattr(engine, "reads_pixels", False) or plan.pages < 2:
+        yield from (locate_page(plan, i, config) for i in range(plan.pages))
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="thaiminutes-render") as helper:
+        ahead = helper.submit(_rendered, plan, 0, config)
+        for index in range(plan.pages):
+            page = ahead.result()
+            if index + 1 < plan.pages:
+                ahead = helper.submit(_rendered, plan, index + 1, config)
+            yield page
+
+
+def _rendered(plan: DocumentPlan, index: int, config: OcrConfig) -> Page | PageToOcr:
+    found = locate_page(plan, index, config)
+    if isinstance(found, Page):
+        return found
+    try:
+        image = found.render()
+    except Exception as exc:  # raised when the engine asks for the image, as without a helper
+
+        def fail(exc: Exception = exc) -> Any:
+            raise exc
+
+        return replace(found, render=fail)
+    return replace(found, render=partial(_same, image))
 
 
 # --- Plain text -----------------------------------------------------------------------------------
@@ -243,8 +307,8 @@ def close_cached() -> None:
         _CACHED.clear()
 
 
-def _read_pdf_page(path: Path, index: int, config: OcrConfig, engine: OcrEngine) -> Page:
-    """A page's text layer when it can be trusted, else the page rasterised and OCR'd."""
+def _locate_pdf_page(path: Path, index: int, config: OcrConfig) -> Page | PageToOcr:
+    """A page's text layer when it can be trusted, else the page to rasterise and OCR."""
     page_no = index + 1
     scale = config.dpi / 72
     with _PDF_LOCK:
@@ -268,13 +332,15 @@ def _read_pdf_page(path: Path, index: int, config: OcrConfig, engine: OcrEngine)
     def render():
         with _PDF_LOCK:
             pdf, _ = _open_pdf_pair(path)
-            bitmap = pdf[index].render(scale=scale, grayscale=True)
+            try:
+                bitmap = pdf[index].render(scale=scale, grayscale=True)
+            except Exception as exc:  # PDFium's errors, or out of memory on a huge page
+                raise InputFileError(
+                    f"page {page_no} cannot be rasterised ({type(exc).__name__}: {exc})"
+                ) from exc
             return bitmap.to_pil()
 
-    try:
-        return engine.recognize(render, page_no, reason)
-    except OcrError as exc:
-        return Page(page_no, None, None, "ocr", (), reason=reason, error=str(exc))
+    return PageToOcr(page_no, reason, render)
 
 
 def judge_text_layer(text: str, config: OcrConfig) -> tuple[bool, str]:
@@ -327,8 +393,8 @@ def count_image_pages(path: Path, config: OcrConfig) -> int:
         return int(getattr(image, "n_frames", 1))
 
 
-def read_image_page(path: Path, index: int, config: OcrConfig, engine: OcrEngine) -> Page:
-    """Frame ``index`` of an image, OCR'd."""
+def _locate_image_page(path: Path, index: int, config: OcrConfig) -> PageToOcr:
+    """Frame ``index`` of an image, decoded and made grayscale for OCR."""
     page_no = index + 1
     with _open_image(path, config) as image:
         try:
@@ -340,7 +406,4 @@ def read_image_page(path: Path, index: int, config: OcrConfig, engine: OcrEngine
             ) from exc
         width, height = image.size
         copy = image.convert("L")
-    try:
-        return engine.recognize(partial(_same, copy), page_no, "image")
-    except OcrError as exc:
-        return Page(page_no, width, height, "ocr", (), reason="image", error=str(exc))
+    return PageToOcr(page_no, "image", partial(_same, copy), width, height)

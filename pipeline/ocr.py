@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from PIL import Image
 
@@ -322,6 +322,9 @@ def _thai_letters(text: str) -> int:
 
 
 class OcrEngine(Protocol):
+    """Reads a page. An engine with a true ``reads_pixels`` attribute calls ``render``; a
+    document read by one has its next page rasterised ahead, while this one is recognised."""
+
     def recognize(self, render: Callable[[], Image.Image], page_no: int, reason: str) -> Page: ...
 
 
@@ -330,6 +333,7 @@ class TesseractEngine:
     """The real engine; ``render`` is called only when a page must be OCR'd."""
 
     config: OcrConfig
+    reads_pixels: ClassVar[bool] = True
 
     def recognize(self, render: Callable[[], Image.Image], page_no: int, reason: str) -> Page:
         image = render()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any
@@ -57,9 +58,16 @@ class MarkRepairer:
         self._costs: dict[str, float] = {}
 
     @classmethod
-    @functools.cache
     def default(cls) -> MarkRepairer:
-        """pythainlp's Thai words with TNC frequencies, plus the genre lexicon (common in minutes)."""
+        """pythainlp's Thai words with TNC frequencies, plus the genre lexicon (common in minutes).
+
+        Built once per process (~1.4 s), by whichever thread asks first; the others wait."""
+        with _DEFAULT_LOCK:
+            return cls._build_default()
+
+    @classmethod
+    @functools.cache
+    def _build_default(cls) -> MarkRepairer:
         from pythainlp.corpus import provinces
         from pythainlp.corpus.tnc import unigram_word_freqs
         from pythainlp.tokenize import word_dict_trie
@@ -165,6 +173,7 @@ class MarkRepairer:
                     stack.append((children[m], pos, pos, m))
 
 
+_DEFAULT_LOCK = threading.Lock()
 #: Repaired runs kept for reuse before the memory is emptied.
 SEEN_LIMIT = 100_000
 #: The weight given to genre words absent from (or rare in) the TNC counts.

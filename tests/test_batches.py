@@ -265,3 +265,65 @@ def test_tables_written_in_small_chunks_are_the_same(tmp_path: Path):
         assert con.execute(f'select count(*) from "{name}"').fetchone()[0] == n
         assert pd.read_parquet(out / "tables" / f"{name}.parquet").shape[0] == n
     assert counts["documents"] == 3 and counts["lines"] > 600
+
+
+class _Looking:
+    """Frozen OCR that, like Tesseract, asks for each page's pixels, and notes what it got."""
+
+    reads_pixels = True
+
+    def __init__(self, engine: FrozenOcrEngine):
+        self.engine, self.sizes = engine, []
+
+    def recognize(self, render, page_no, reason):
+        image = render()
+        self.sizes.append((page_no, image.size))
+        image.close()
+        return self.engine.recognize(render, page_no, reason)
+
+
+def test_one_worker_renders_the_next_page_while_this_one_is_read(monkeypatch):
+    import pypdfium2
+
+    scan = next(p for p in SCANS if "abt" in str(p))
+    config = PipelineConfig()
+    renders = []
+    real = pypdfium2.PdfPage.render
+
+    def render(page, *args, **kwargs):
+        renders.append(threading.current_thread().name)
+        return real(page, *args, **kwargs)
+
+    monkeypatch.setattr(pypdfium2.PdfPage, "render", render)
+    looking = _Looking(frozen_engine(scan, config))
+    ahead = process_document(scan, config, lambda path, config: looking)
+    assert renders and all(name.startswith("thaiminutes-render") for name in renders)
+    assert [n for n, _ in looking.sizes] == [1, 2, 3]  # every page, in order
+    assert all(w > 2000 and h > 3000 for _, (w, h) in looking.sizes)  # 300 dpi A4
+    # the same tables as a replay that renders nothing
+    assert tables_of(ahead) == tables_of(process_document(scan, config, frozen_engine))
+
+
+def test_a_page_that_cannot_be_rasterised_is_a_failed_page(monkeypatch):
+    import pypdfium2
+
+    scan = next(p for p in SCANS if "abt" in str(p))
+    config = PipelineConfig()
+    real = pypdfium2.PdfPage.render
+
+    calls = []
+
+    def render(page, *args, **kwargs):  # pages are rendered one at a time, in order
+        calls.append(1)
+        if len(calls) == 2:
+            raise pypdfium2.PdfiumError("Failed to render page")
+        return real(page, *args, **kwargs)
+
+    monkeypatch.setattr(pypdfium2.PdfPage, "render", render)
+    looking = _Looking(frozen_engine(scan, config))
+    result = process_document(scan, config, lambda path, config: looking)
+    assert result.status == "partial"
+    [error] = result.errors
+    assert error.page == 2 and "page 2 cannot be rasterised" in error.message
+    assert "Failed to render page" in error.message
+    assert [n for n, _ in looking.sizes] == [1, 3]

@@ -7,7 +7,7 @@ import pytest
 from pipeline.config import NormalizeConfig
 from pipeline.model import Line, Page
 from pipeline.normalize import normalize_page
-from pipeline.spelling import repair_marks
+from pipeline.spelling import MarkRepairer, repair_marks
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,12 @@ def test_rows_read_from_repaired_or_uncertain_lines_are_flagged():
     assert tables["budgets"][0]["flags"] == "amount_words_disagree,low_confidence"
     assert tables["speeches"][0]["flags"] == "low_confidence"  # its first of two lines
     assert "flags" not in tables["speeches"][1]
+
+
+def test_the_default_repairer_is_built_once_whichever_thread_asks():
+    from concurrent.futures import ThreadPoolExecutor
+
+    MarkRepairer._build_default.cache_clear()  # built afresh here, by racing threads
+    with ThreadPoolExecutor(4) as pool:
+        built = list(pool.map(lambda _: MarkRepairer.default(), range(4)))
+    assert all(r is built[0] for r in built)
