@@ -56,6 +56,8 @@ class MarkRepairer:
         self.total = sum(counts.values()) or 1
         self._seen: dict[str, tuple[str, int]] = {}
         self._costs: dict[str, float] = {}
+        #: the tone-mark children of each trie node visited, by id (the tries live as long)
+        self._marked: dict[int, tuple[tuple[str, Any], ...]] = {}
 
     @classmethod
     def default(cls) -> MarkRepairer:
@@ -167,10 +169,13 @@ class MarkRepairer:
                 > start  # a word starts with a letter; a tone mark follows a consonant or vowel
                 and run[pos - 1] in _TAKES_MARK
                 and (pos == n or run[pos] not in _MARK_SET)
-                and (found := children.keys() & _MARK_SET)
             ):
-                for m in found:
-                    stack.append((children[m], pos, pos, m))
+                if (marked := self._marked.get(id(node))) is None:
+                    marked = self._marked[id(node)] = tuple(
+                        (m, children[m]) for m in MARKS if m in children
+                    )
+                for m, child in marked:
+                    stack.append((child, pos, pos, m))
 
 
 _DEFAULT_LOCK = threading.Lock()
