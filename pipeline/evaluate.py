@@ -127,10 +127,12 @@ def evaluate(samples: Path, live: bool = False) -> str:
         "# Evaluation",
         "",
         "| sample | input | pages | CER before repair | CER (no whitespace) | table | expected "
-        "| found | matched |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| found | matched | precision | recall | F1 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     notes: list[str] = []
+    # (input kind, table) -> [expected, found, matched] summed over samples
+    totals: dict[tuple[str, str], list[int]] = {}
     for sample in sorted(p for p in samples.iterdir() if (p / "source" / "minutes.txt").exists()):
         truth_path = sample / "source" / "minutes.txt"
         truth = process_document(truth_path, config)
@@ -153,7 +155,14 @@ def evaluate(samples: Path, live: bool = False) -> str:
                     if first
                     else "| | | | | |"
                 )
-                out.append(f"{lead} {table} | {r['expected']} | {r['found']} | {r['matched']} |")
+                p, rc, f1 = scores(r["expected"], r["found"], r["matched"])
+                out.append(
+                    f"{lead} {table} | {r['expected']} | {r['found']} | {r['matched']} "
+                    f"| {p:.2f} | {rc:.2f} | {f1:.2f} |"
+                )
+                total = totals.setdefault((input_kind(path), table), [0, 0, 0])
+                for i, n in enumerate((r["expected"], r["found"], r["matched"])):
+                    total[i] += n
                 first = False
                 for label in ("missing", "extra", "differs"):
                     if r[label]:
@@ -162,7 +171,38 @@ def evaluate(samples: Path, live: bool = False) -> str:
                 notes.append(
                     f"- {sample.name}/{path.name} meetings.{field}: expected {want!r}, got {got!r}"
                 )
-    return "\n".join(out + ["", "## Differences", "", *(notes or ["none"])]) + "\n"
+    summary = [
+        "",
+        "## F1 by table over all samples",
+        "",
+        "Rows matched against those read from the sample's ground-truth text (`minutes.txt`); a row "
+        "matches when its key is equal and its text at least 90% similar.",
+        "",
+        "| input | table | expected | found | matched | precision | recall | F1 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for (kind, table), (expected, found, matched) in sorted(totals.items()):
+        p, rc, f1 = scores(expected, found, matched)
+        summary.append(
+            f"| {kind} | {table} | {expected} | {found} | {matched} | {p:.2f} | {rc:.2f} | {f1:.2f} |"
+        )
+    return "\n".join(out + summary + ["", "## Differences", "", *(notes or ["none"])]) + "\n"
+
+
+def scores(expected: int, found: int, matched: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 of ``matched`` rows among ``found`` and ``expected``; a table
+    with nothing expected and nothing found scores 1."""
+    precision = matched / found if found else 1.0 if not expected else 0.0
+    recall = matched / expected if expected else 1.0 if not found else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def input_kind(path: Path) -> str:
+    """``scan`` or ``text`` by the sample's file naming (``minutes-scan.pdf``, ``-text.pdf``)."""
+    return (
+        "scan" if "scan" in path.stem or path.suffix.lower() in {".png", ".jpg", ".tif"} else "text"
+    )
 
 
 def main() -> None:
