@@ -56,10 +56,15 @@ def _wraps(group: list[Line], line: Line, left: float, right: float, line_height
     return shortfall <= 0.12 * width and not centred
 
 
+#: What opens a speech after its label: a dash, or the colon OCR often reads a dash as.
+_OPENERS = ("-", "–", ":", "：")
+
+
 def _first_cell_wrapped(row: Line, line: Line, line_height: float) -> bool:
     """Is ``line`` (cells starting at the left edge) the wrap of ``row``'s first cell rather than a
     new row? The row's first cell must nearly reach its second (the next word did not fit), and
-    where the row's second cell opens with a dash, as every new row would, the line's must not."""
+    where the row's second cell opens with a dash (or colon), as every new row would, the line's
+    must not."""
     first_cell = row.text.split("\t", 1)[0].split()
     if (
         not first_cell
@@ -72,8 +77,8 @@ def _first_cell_wrapped(row: Line, line: Line, line_height: float) -> bool:
         row.text.split("\t", 1)[1].lstrip(),
         line.text.split("\t", 1)[1].lstrip(),
     )
-    if row_second.startswith(("-", "–")):
-        return not line_second.startswith(("-", "–")) and next_start - end < 3.5 * line_height
+    if row_second.startswith(_OPENERS):
+        return not line_second.startswith(_OPENERS) and next_start - end < 3.5 * line_height
     return next_start - end < 1.2 * line_height
 
 

@@ -40,6 +40,17 @@ DAMAGED_DOTTED = re.compile(
 )
 
 
+def clean_label(label: str) -> str:
+    """A speaker label without OCR specks: tokens with no letter in them (a ``.`` or ``'`` read
+    from dust in the label column) and trailing separators.
+
+    >>> clean_label("ประธานสภาฯ . ")
+    'ประธานสภาฯ'
+    """
+    kept = [t for t in label.split() if any(ch.isalpha() for ch in t)]
+    return " ".join(kept).rstrip(":：-– ")
+
+
 def looks_like_label(text: str) -> bool:
     """A short line that can name a speaker: no number, no bullet, at most five words."""
     t = text.strip()
@@ -242,11 +253,11 @@ class Segmenter:
             m["label"], None, tabbed="\t" in text[m.end("label") : m.start("text")]
         ):
             self.close_open()
-            self.open = _Open("turn", m["label"].strip(), [para.tail(m.start("text"))])
+            self.open = _Open("turn", clean_label(m["label"]), [para.tail(m.start("text"))])
             return i + 1
         if looks_like_label(text) and self.is_label(text, nxt):
             self.close_open()
-            self.pending_label = (text.rstrip(":：-– "), para)
+            self.pending_label = (clean_label(text), para)
             return i + 1
         self.track_list(text)
         if self.pending_label:

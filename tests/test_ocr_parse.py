@@ -111,3 +111,33 @@ def test_pdf_chars_keep_thai_marks_with_their_base():
     ]
     (line,) = chars_to_lines(chars)
     assert line.text == "ที่ 1\tก"
+
+
+def test_a_label_row_whose_dash_was_read_as_a_colon_is_a_new_row():
+    from pipeline.model import Document
+    from pipeline.paragraphs import paragraphs
+
+    def row(n, text, y, words):
+        return Line(
+            n, text, text, BBox(300, y, max(x1 for _, x1 in words), y + 60), 0.9, words=words
+        )
+
+    speech = row(
+        1,
+        "นายก อบต.\t- ขอโอนงบประมาณ จำนวน 350,000 บาท",
+        1000,
+        ((300, 400), (420, 560), (700, 730), (750, 1100), (1120, 1250), (1270, 1500), (1520, 1600)),
+    )
+    # the next speaker's label, its dash read as ":" by OCR, 10 px below
+    reply = row(2, "ผู้อำนวยการกอง\t: ตั้งจ่ายจากแผนงาน", 1070, ((300, 640), (700, 730), (750, 1500)))
+    page = Page(1, 2480, 3508, "ocr", (speech, reply))
+    paras = paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))
+    assert [p.text.split("\t")[0] for p in paras] == ["นายก อบต.", "ผู้อำนวยการกอง"]
+
+
+def test_speaker_labels_lose_ocr_specks():
+    from pipeline.segment import clean_label
+
+    assert clean_label("ประธานสภาฯ . ") == "ประธานสภาฯ"
+    assert clean_label("' ปลัด อบต. :") == "ปลัด อบต."
+    assert clean_label("นายก อบต.") == "นายก อบต."
