@@ -357,3 +357,21 @@ DUE = re.compile(
     rf"(?P<due>{tolerant('ภายใน')}\s*(?:{tolerant('วันที่')}\s*)?\S+(?:\s+\S+){{0,3}}"
     rf"|{tolerant('ในการประชุม')}\S*\s*{tolerant('ครั้งต่อไป')}|{tolerant('ก่อนการประชุม')}\S*\s*{tolerant('ครั้งต่อไป')})"
 )
+
+
+#: Thai digits Tesseract's Thai model reads as another digit, seen on the scanned samples
+#: (true digit → what was read): ๔→๕ most of all, ๖→๐ or ๒, ๗→๓ or ๐, ๘→๕, ๙→๕.
+DIGIT_MISREADS: dict[str, str] = {"4": "5", "6": "02", "7": "03", "8": "5", "9": "5"}
+
+
+def misread_digits(true: int | str, read: str) -> bool:
+    """Could OCR have read the number ``true`` as ``read``: same length, every digit either
+    right or one of the known misreads of the true digit, at least one misread?
+
+    >>> misread_digits(4, "5"), misread_digits(16, "12"), misread_digits(4, "7"), misread_digits(4, "4")
+    (True, True, False, False)
+    """
+    want = str(true)
+    if len(want) != len(read) or want == read:
+        return False
+    return all(r == w or r in DIGIT_MISREADS.get(w, "") for w, r in zip(want, read, strict=True))

@@ -209,7 +209,7 @@ class Segmenter:
             first, _, rest = m[1].partition(".")
             if first != top and first == self.top_read.get(top):
                 first = top  # the top-level number was misread the same way ("5.3" under "5" → 4)
-            number = f"{first}.{rest}"
+            number = self._in_sequence(f"{first}.{rest}")
             return number if first == top and self._fits(number) else None
         m = P.PAREN_LIST.match(text)
         if m:
@@ -219,6 +219,22 @@ class Segmenter:
             if len(current) >= 3 and n == int(current[-1]) + 1 and not continues_list:
                 return ".".join([*current[:-1], str(n)])
         return None
+
+    def _in_sequence(self, number: str) -> str:
+        """The expected next sibling ("4.4" after "4.3") when ``number`` is not it but its last
+        digit is one OCR is known to read the expected digit as ("4.5": ๔ read as ๕); otherwise
+        ``number`` as read. The caller flags the change with what was read."""
+        parent, _, last = number.rpartition(".")
+        siblings = [
+            int(it.number.rpartition(".")[2])
+            for it in self.items
+            if it.number.rpartition(".")[0] == parent
+        ]
+        expected = max(siblings, default=0) + 1
+        # only a number that skips ahead: one going back could be a list in the text as well
+        if last.isdigit() and int(last) > expected and P.misread_digits(expected, last):
+            return f"{parent}.{expected}"
+        return number
 
     def _fits(self, number: str) -> bool:
         """A new number must be new (not one already seen): guards against list text like 3.1."""

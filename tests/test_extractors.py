@@ -153,6 +153,28 @@ def test_implied_sub_item_numbering():
     assert [i.implied for i in m.agenda_items][3:5] == [True, True]
 
 
+def test_sub_item_numbers_misread_by_ocr_take_their_place_in_sequence():
+    # OCR read ๔ as ๕ in the heading and in its sub-items: ๔.๓ → ๕.๓, ๔.๔ → ๕.๕
+    text = """ระเบียบวาระที่ 3 เรื่องเพื่อทราบ
+3.1 รายงานผล
+3.2 ติดตามงาน
+3.5 แผนงานปีหน้า
+ระเบียบวาระที่ 5 เรื่องเพื่อพิจารณา
+5.3 การบูรณาการการทำงาน
+5.5 การติดตามสนับสนุนกลุ่มเป้าหมาย
+4.9 งานอื่น
+ระเบียบวาระที่ 5 เรื่องอื่นๆ
+"""
+    m = _minutes(text)
+    numbers = [i.number for i in m.agenda_items]
+    # 3.5 and 4.9 are kept as written: ๓ and ๕ are not digits OCR reads as ๕ and ๙
+    assert numbers == ["3", "3.1", "3.2", "3.5", "4", "4.3", "4.4", "4.9", "5"]
+    flags = {i.number: i.flags for i in m.agenda_items}
+    assert flags["4.3"] == ("number read as 5.3",)
+    assert flags["4.4"] == ("number read as 5.5",)
+    assert flags["3.5"] == flags["4.9"] == ()
+
+
 def test_amount_split_by_ocr_is_rejoined_and_flagged():
     m = _minutes(
         "ระเบียบวาระที่ 1 เรื่องเพื่อพิจารณา\nนายก - ขออนุมัติจ่ายเงินสะสม จำนวน 1. 2 ล้านบาท เพื่อขุดลอกคลอง\n"
