@@ -94,8 +94,7 @@ class PageToOcr:
 def read_page(plan: DocumentPlan, index: int, config: OcrConfig, engine: OcrEngine) -> Page:
     """Page ``index`` (0-based) of a PDF or image; a page that cannot be read is returned with
     its ``error`` set, so the rest of the document is kept."""
-    found = locate_page(plan, index, config)
-    return found if isinstance(found, Page) else ocr_page(found, engine)
+    return ocr_page(locate_page(plan, index, config), engine)
 
 
 def locate_page(plan: DocumentPlan, index: int, config: OcrConfig) -> Page | PageToOcr:
@@ -109,8 +108,11 @@ def locate_page(plan: DocumentPlan, index: int, config: OcrConfig) -> Page | Pag
         return Page(index + 1, None, None, "ocr", (), reason="unreadable page", error=str(exc))
 
 
-def ocr_page(page: PageToOcr, engine: OcrEngine) -> Page:
-    """The page OCR'd; if it cannot be rasterised or recognised, the page with its error."""
+def ocr_page(page: Page | PageToOcr, engine: OcrEngine) -> Page:
+    """The located page OCR'd when it needs OCR; if it cannot be rasterised or recognised, the
+    page with its error."""
+    if isinstance(page, Page):
+        return page
     try:
         return engine.recognize(page.render, page.number, page.reason)
     except MinutesError as exc:
@@ -146,7 +148,7 @@ def read_document(
     pages = []
     try:
         for page in _pages_ahead(plan, config, engine):
-            pages.append(page if isinstance(page, Page) else ocr_page(page, engine))
+            pages.append(ocr_page(page, engine))
             if on_page:
                 on_page()
     finally:

@@ -41,13 +41,14 @@ DAMAGED_DOTTED = re.compile(
 
 
 def clean_label(label: str) -> str:
-    """A speaker label without OCR specks: tokens with no letter in them (a ``.`` or ``'`` read
-    from dust in the label column) and trailing separators.
+    """A speaker label without OCR specks: tokens with neither a letter nor a digit in them (a
+    ``.`` or ``'`` read from dust in the label column) and trailing separators. Digits stay: a
+    member is often named by village (``ส.อบต. หมู่ 5``).
 
-    >>> clean_label("ประธานสภาฯ . ")
-    'ประธานสภาฯ'
+    >>> clean_label("ประธานสภาฯ . "), clean_label("ส.อบต. หมู่ 5 '")
+    ('ประธานสภาฯ', 'ส.อบต. หมู่ 5')
     """
-    kept = [t for t in label.split() if any(ch.isalpha() for ch in t)]
+    kept = [t for t in label.split() if any(ch.isalnum() for ch in t)]
     return " ".join(kept).rstrip(":：-– ")
 
 

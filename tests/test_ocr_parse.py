@@ -141,3 +141,9 @@ def test_speaker_labels_lose_ocr_specks():
     assert clean_label("ประธานสภาฯ . ") == "ประธานสภาฯ"
     assert clean_label("' ปลัด อบต. :") == "ปลัด อบต."
     assert clean_label("นายก อบต.") == "นายก อบต."
+
+
+def test_speaker_labels_keep_their_digits():
+    from pipeline.segment import clean_label
+
+    assert clean_label("ส.อบต. หมู่ 5 '") == "ส.อบต. หมู่ 5"
