@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pythainlp.tag import pos_tag
 from pythainlp.tokenize import word_tokenize
 
 from extractors import patterns as P
+from extractors.attendees import split_prefix
 from extractors.values import parse_thai_date
-from pipeline.model import Assignment, Minutes, ResolutionKind
+from pipeline.model import Assignment, Minutes
 from pipeline.speakers import canonical_office
 
 
@@ -19,20 +21,46 @@ def split_assignee(rest: str) -> tuple[str, str]:
     ('ฝ่ายเลขานุการ', 'ดำเนินการจัดทำข้อมูล')
     """
     first, _, remainder = rest.strip().partition(" ")
+    # the task starts at a word boundary with a task verb; the tokeniser may split the verb
+    # itself ("ดำเนิน|การซ่อมแซม"), so a boundary is tested with startswith, not word equality
     words = word_tokenize(first, keep_whitespace=False)
-    for i, word in enumerate(words[1:], start=1):
-        if word in P.TASK_START:
-            assignee = "".join(words[:i])
-            task = "".join(words[i + 1 :] if word == "ได้" else words[i:])
-            return assignee, f"{task} {remainder}".strip()
+    at = 0
+    for word in words:
+        if at:
+            verb = next((v for v in _VERBS if first.startswith(v, at)), None)
+            if verb:
+                task = first[at + len(verb) :] if verb == "ได้" else first[at:]
+                return first[:at], f"{task} {remainder}".strip()
+        at += len(word)
+    # no task verb known: the first action verb pythainlp's tagger finds after the first word
+    at = len(words[0]) if words else 0
+    for word, tag in pos_tag(words[1:], corpus="orchid"):
+        if tag == "VACT":
+            return first[:at], f"{first[at:]} {remainder}".strip()
+        at += len(word)
     return first, remainder.strip()
 
 
-def _assignment(item: str | None, text: str, source, flags=()) -> Assignment | None:
+_VERBS = sorted(P.TASK_START, key=len, reverse=True)
+
+
+def _assignment(
+    item: str | None, text: str, source, flags=(), soft: bool = False
+) -> Assignment | None:
+    """The task given in ``text`` by มอบหมาย(ให้), or with ``soft`` (a resolution) by ขอให้ /
+    โดยให้ / ฝาก when what follows names an office or a person."""
     m = P.ASSIGN.search(text)
-    if not m:
+    if m:
+        assignee, task = split_assignee(m["rest"])
+    elif soft:
+        for m in P.ASSIGN_SOFT.finditer(text):
+            assignee, task = split_assignee(m["rest"])
+            if P.ASSIGNEE_HEAD.match(assignee) or split_prefix(assignee)[0]:
+                break
+        else:
+            return None
+    else:
         return None
-    assignee, task = split_assignee(m["rest"])
     if not assignee or not task:
         return None
     due_m = P.DUE.search(task)
@@ -51,15 +79,10 @@ def _assignment(item: str | None, text: str, source, flags=()) -> Assignment | N
 
 def extract_assignments(minutes: Minutes) -> list[Assignment]:
     """From resolutions whose substance is มอบหมาย, and from speaker turns that say มอบหมาย."""
-    from extractors.resolutions import resolution_kind
-
     rows = []
     for item in minutes.agenda_items:
         for block in item.resolutions:
-            assigns = resolution_kind(block.text) is ResolutionKind.ASSIGNED or P.ASSIGN.search(
-                block.text
-            )
-            if assigns and (a := _assignment(item.number, block.text, block.source)):
+            if a := _assignment(item.number, block.text, block.source, soft=True):
                 rows.append(a)
         for turn in item.turns:
             if a := _assignment(item.number, turn.text, turn.source, flags=("from_speech",)):

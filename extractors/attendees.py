@@ -35,6 +35,12 @@ _ROLE_CELL = re.compile(
 _OFFICE_NOT_NAME = re.compile(
     r"^นายก(?:เทศมนตรี|องค์การ|\s*อบต|รัฐมนตรี|สมาคม|สภา)|^นายอำเภอ|^นายทะเบียน|^นายช่าง"
 )
+#: Titles of monks, whose names have no surname.
+_NO_SURNAME = re.compile(r"^พระ")
+#: How a position begins when it follows a name directly.
+_POSITION_START = re.compile(
+    rf"^(?:{'|'.join(sorted(P.ATTENDEE_ROLES, key=len, reverse=True))}|เจ้าอาวาส)|{P.LABEL_OFFICE.pattern}"
+)
 #: Prefixes compiled to tolerate OCR-dropped marks ("ว่าทีร้อยตรี"), longest first.
 _PREFIXES = [(pre, re.compile(P.tolerant(pre))) for pre in P.NAME_PREFIXES]
 #: An attendee line whose number OCR misread ("cn. นายพงษ์เทพ"): accepted when a name prefix follows.
@@ -60,7 +66,8 @@ def split_prefix(name: str) -> tuple[str | None, str]:
         if found is None:
             break
         pre, end = found
-        prefix += pre
+        # a word title keeps its space before the next ("รองศาสตราจารย์ ดร."); "ผศ.ดร." has none
+        prefix += (" " if prefix and not prefix.endswith(".") else "") + pre
         rest = rest[end:].lstrip()
         if pre in _PERSONAL:
             break
@@ -94,8 +101,10 @@ def parse_attendee(text: str, seq: int, status: AttendanceStatus, span: Span) ->
     last = None
     if rest_cells:
         head, _, more = rest_cells[0].partition(" ")
-        last = head
-        rest_cells = ([more] if more else []) + rest_cells[1:]
+        # a monk's name (พระครูสุนทรธรรมโกวิท) has no surname: an office word there is the position
+        if not (_NO_SURNAME.match(prefix or "") and _POSITION_START.match(head)):
+            last = head
+            rest_cells = ([more] if more else []) + rest_cells[1:]
     position_cells = rest_cells
     role = None
     if len(position_cells) > 1 and _ROLE_CELL.match(position_cells[-1]):
@@ -106,6 +115,8 @@ def parse_attendee(text: str, seq: int, status: AttendanceStatus, span: Span) ->
             role = tokens[-1]
             position_cells[-1] = tokens[0]
     position = " ".join(c for c in position_cells if c).strip() or None
+    if role is None and position in P.ATTENDEE_ROLES:
+        role = position  # "นายสมบัติ ดีมาก ประธานกรรมการ": the office is the role
     stand_in = P.STAND_IN.match(position) if position else None
     name = " ".join(x for x in (prefix, first, last) if x)
     return Attendee(

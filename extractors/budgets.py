@@ -5,6 +5,8 @@ Unit prices ("35 บาทต่อกิโลกรัม", "หวีละ 4
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pythainlp.tokenize import word_tokenize
 
 from extractors import patterns as P
@@ -50,11 +52,28 @@ def _fiscal_year(text: str, pattern=P.FISCAL_YEAR) -> int | None:
     return int(years[-1]["year"]) if years else None
 
 
+def _title_year(titles: dict[str, int | None], item: str | None) -> int | None:
+    """The fiscal year stated in the title of the item or of the nearest parent that states one
+    ("3.1 แผนจัดซื้อ ... ปีงบประมาณ ๒๕๖๖" covers 3.1.1 and 3.1.2)."""
+    number = item or ""
+    while number:
+        if year := titles.get(number):
+            return year
+        number = number.rpartition(".")[0]
+    return None
+
+
 def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
     """Every amount in baht that is not a unit price; the fiscal year is the one stated before it
     in the same paragraph, else the one in its agenda item's title ("ญัตติขอโอนงบประมาณ ... ๒๕๖๖")."""
     titles = {
         it.number: _fiscal_year(it.title, P.FISCAL_YEAR_EXPLICIT) for it in minutes.agenda_items
+    }
+    # an item titled by its project ("4.2.2 โครงการอบรม...") names the purpose of its amounts
+    projects = {
+        it.number: P.PURPOSE_TRAILERS.sub("", it.title).strip()
+        for it in minutes.agenda_items
+        if P.PROJECT_TITLE.match(it.title)
     }
     rows = []
     for item, para in minutes.content:
@@ -82,10 +101,51 @@ def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
                     amount_thb=amount,
                     text=phrase,
                     source=para.span_of(m.start(), m.end("unit")),
-                    purpose=_purpose(before, after),
-                    fiscal_year=_fiscal_year(before) or titles.get(item or ""),
+                    purpose=_purpose(before, after) or projects.get(item or ""),
+                    fiscal_year=_fiscal_year(before) or _title_year(titles, item),
                     flags=flags,
                 )
             )
             previous_end = m.end("unit")
+        rows.extend(_amounts_in_words(item, para, titles, projects))
+    return rows
+
+
+def _amounts_in_words(item, para, titles, projects) -> list[BudgetLine]:
+    """Amounts written only in words ("งบประมาณสองล้านบาทถ้วน"), read with pythainlp's
+    ``thaiword_to_num`` and flagged ``amount_in_words``; a spelled-out form in parentheses after
+    digits is a check on them (see ``amount_words_disagree``), not an amount of its own."""
+    from pythainlp.util import thaiword_to_num
+
+    rows = []
+    text = para.text
+    for m in P.AMOUNT_WORDS_ONLY.finditer(text):
+        if text.rfind("(", 0, m.start()) > text.rfind(")", 0, m.start()):
+            continue  # inside parentheses
+        if is_unit_price(text[: m.start()], text[m.end("unit") :]):
+            continue
+        try:
+            baht = thaiword_to_num(m["words"])
+        except ValueError:
+            continue
+        satang = 0
+        if m["satang"]:
+            try:
+                satang = thaiword_to_num(m["satang"])
+            except ValueError:
+                satang = 0
+        amount = (Decimal(baht) + Decimal(satang) / 100).quantize(Decimal("0.01"))
+        lead = _lead_in(text[: m.start()])
+        start = m.start() - len(lead) if text[: m.start()].endswith(lead) else m.start()
+        rows.append(
+            BudgetLine(
+                item=item,
+                amount_thb=amount,
+                text=text[start : m.end()].strip(),
+                source=para.span_of(m.start(), m.end()),
+                purpose=_purpose(text[: m.start()], text[m.end() :]) or projects.get(item or ""),
+                fiscal_year=_fiscal_year(text[: m.start()]) or _title_year(titles, item),
+                flags=("amount_in_words",),
+            )
+        )
     return rows

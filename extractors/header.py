@@ -7,12 +7,13 @@ import re
 from dataclasses import replace
 
 from extractors import patterns as P
+from extractors.attendees import split_prefix
 from extractors.values import parse_thai_date, parse_time
 from pipeline.model import Meeting, Paragraph
 
 #: Where the body's name ends inside a title: the session, meeting number or year that follows it.
 _ORG_END = re.compile(
-    rf"\s*(?:{P.tolerant('สมัย')}|{P.tolerant('ครั้งที่')}|{P.tolerant('ประจำปี')}|{P.tolerant('วันที่')}|{P.tolerant('วัน')}\S+{P.tolerant('ที่')}\s*\d)"
+    rf"\s*(?:{P.tolerant('สมัย')}|{P.tolerant('ครั้งที่')}|{P.tolerant('ชุดที่')}\s*\d|{P.tolerant('ประจำปี')}|{P.tolerant('วันที่')}|{P.tolerant('วัน')}\S+{P.tolerant('ที่')}\s*\d)"
 )
 #: A header line that is no longer part of the title.
 _NOT_TITLE = re.compile(
@@ -102,6 +103,23 @@ def _is_name(text: str) -> bool:
     return not P.SIGNATURE.search(text) and sum(ch.isalpha() for ch in text) >= 3
 
 
+#: "นางสาวอรอุมา ศรีวงศ์ ผู้จดรายงานการประชุม": a signer's name written before the role.
+_SIGNER_BEFORE_ROLE = re.compile(
+    rf"^(?:{P.SIGNATURE.pattern})?[\s.…]*(?P<name>[^()\d]{{4,60}}?)[\s.…]*"
+    rf"(?:{P.RECORDER.pattern}|{P.REVIEWER.pattern})"
+)
+
+
+def _name_before_role(text: str) -> str | None:
+    """The name on a role line when it comes before the role and begins with a title (นาย,
+    ผศ.ดร., ...): a bare signature ("ลงชื่อ ธนากร ศรีเมือง") is not taken for the typed name."""
+    m = _SIGNER_BEFORE_ROLE.match(text.strip())
+    if not m:
+        return None
+    name = " ".join(m["name"].split())
+    return name if split_prefix(name)[0] and len(name.split()) >= 2 else None
+
+
 def with_signatures(meeting: Meeting, closing: list[Paragraph]) -> Meeting:
     """Recorder and reviewer from the signature block: a role line and the "(name)" near it."""
     names = [
@@ -134,4 +152,6 @@ def with_signatures(meeting: Meeting, closing: list[Paragraph]) -> Meeting:
         if pick:
             used.add(pick[0])
             found[role] = pick[1]
+        elif name := _name_before_role(para.text):
+            found[role] = name
     return replace(meeting, recorder=found.get("recorder"), reviewer=found.get("reviewer"))

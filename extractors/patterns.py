@@ -76,7 +76,8 @@ DOT_LIST = re.compile(r"^(\d{1,2})\.(?!\d)\s*(?P<rest>.*)$")
 RESOLUTION_MARKER = re.compile(
     rf"^{BULLET}?(?:{_alt('มติที่ประชุม', 'ที่ประชุมมีมติ', 'ที่ประชุมพิจารณาแล้วมีมติ', 'ที่ประชุมพิจารณาแล้ว')}"
     rf"|{tolerant('มติ')}(?=\s|[:：\-]|$)"
-    rf"|{tolerant('ที่ประชุม')}(?=\s*[:：\-–]\s*\S)){SEP}(?P<text>.*)$"  # "ที่ประชุม - รับทราบ"
+    # "ที่ประชุม - รับทราบ", or ที่ประชุม alone on a line with the decision on the next
+    rf"|{tolerant('ที่ประชุม')}(?=\s*[:：\-–]\s*\S|\s*$)){SEP}(?P<text>.*)$"
 )
 #: A line holding nothing but a decision ("รับทราบ", "-รับทราบ-", "ที่ประชุมรับทราบ"), read as an
 #: unmarked resolution when it closes an item's text.
@@ -141,6 +142,8 @@ NAME_PREFIXES = tuple(
             "ศาสตราจารย์",
             "รองศาสตราจารย์",
             "ผู้ช่วยศาสตราจารย์",
+            "อาจารย์",
+            "อ.ดร.",
             "นพ.",
             "พญ.",
             "ทพ.",
@@ -190,6 +193,28 @@ NAME_PREFIXES = tuple(
             "พ.จ.อ.",
             "ร้อยตรี",
             "ร้อยโท",
+            "จ่าสิบเอก",
+            "จ่าสิบโท",
+            "จ่าสิบตรี",
+            "สิบเอก",
+            "สิบโท",
+            "สิบตรี",
+            "ร้อยตำรวจตรี",
+            "ร้อยตำรวจโท",
+            "ร้อยตำรวจเอก",
+            "พันตำรวจตรี",
+            "พันตำรวจโท",
+            "พันตำรวจเอก",
+            "ดาบตำรวจ",
+            "จ่าเอก",
+            "พันจ่าเอก",
+            "เรือตรี",
+            "เรือโท",
+            "เรือเอก",
+            "นาวาตรี",
+            "นาวาโท",
+            "นาวาเอก",
+            "ว่าที่ร้อยตรีหญิง",
             "ร้อยเอก",
             "พันตรี",
             "พันโท",
@@ -278,6 +303,16 @@ SECRETARY_LABEL = re.compile(
 MEMBER_LABEL = re.compile(
     rf"^{_alt('สมาชิก', 'กรรมการ', 'ส.อบต.', 'ส.ท.', 'ส.จ.', 'สท.', 'ผู้แทน', 'ตัวแทน', 'คณะทำงาน')}"
 )
+#: The chair's bare titles: a label that is one of these names the meeting's chair.
+CHAIR_WORDS = frozenset(
+    ("ประธาน", "ประธานกรรมการ", "ประธานที่ประชุม", "ประธานสภา", "ประธานคณะกรรมการ", "ประธานคณะทำงาน")
+)
+#: A turn reported in the third person: "ประธานแจ้งว่า ...", "รองคณบดีฝ่ายวิชาการนำเสนอว่า ...",
+#: "นายวีระ คงสุข สอบถามว่า ...": the speaker (up to three words, no "ได้") before a speech verb.
+NARRATIVE_TURN = re.compile(
+    r"^(?P<label>(?:(?!ได้)[^\s\d(\-–•:])+?(?: (?:(?!ได้)[^\s\d(\-–•:])+?){0,2}?) ?(?:ได้)?"
+    rf"(?P<text>{_alt('แจ้ง', 'นำเสนอ', 'เสนอ', 'ชี้แจง', 'รายงาน', 'กล่าว', 'สรุป', 'ให้ข้อสังเกต', 'ให้ข้อเสนอแนะ', 'อภิปราย', 'สอบถาม', 'ตอบ')}.*)$"
+)
 #: Offices often written as labels; a short line of these is a speaker label even without "ฯ".
 LABEL_OFFICE = re.compile(
     rf"^(?:{_alt('ประธาน', 'รองประธาน', 'เลขานุการ', 'ฝ่ายเลขานุการ', 'ฝ่ายเลขา', 'นายก', 'รองนายก', 'ปลัด', 'ผู้อำนวยการ', 'ผอ.', 'หัวหน้า', 'ผู้แทน', 'ตัวแทน', 'สมาชิก', 'ส.อบต.', 'ส.ท.', 'กรรมการ', 'คณบดี', 'อธิการบดี', 'ผู้ว่าราชการ', 'นายอำเภอ', 'ที่ปรึกษา', 'บริษัท', 'สำนักงาน', 'กอง', 'งาน', 'ฝ่าย', 'สภา')})"
@@ -305,6 +340,13 @@ SCALE = {"ล้าน": 1_000_000, "แสน": 100_000, "หมื่น": 10_
 SPLIT_NUMBER = re.compile(r"(?<=\S\s)(\d{1,3})[.,]\s+$")
 #: The amount spelled out in brackets right after it: "๓๕๐,๐๐๐ บาท (สามแสนห้าหมื่นบาทถ้วน)"
 #: (used with ``match`` at the end of the amount).
+_NUMBER_WORD = r"(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน)"
+#: An amount written only in words: "สองล้านบาทถ้วน", "หนึ่งแสนห้าพันบาทห้าสิบสตางค์"; it starts
+#: with a digit word (a bare "ล้านบาท" follows digits and is read with them).
+AMOUNT_WORDS_ONLY = re.compile(
+    rf"(?<![\d.,\s])(?<![\d.,]\s)(?P<words>(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่){_NUMBER_WORD}*)"
+    rf"(?P<unit>บาท)(?:ถ้วน|(?P<satang>{_NUMBER_WORD}+)สตางค์)?"
+)
 AMOUNT_IN_WORDS = re.compile(
     r"\s*[(（]\s*(?P<words>[\u0e01-\u0e4e\s]*?บาท[\u0e01-\u0e4e\s]*?)\s*[)）]"
 )
@@ -319,8 +361,18 @@ FISCAL_YEAR = re.compile(
 #: A project or purpose named before the amount, and the words that glue it to the amount.
 #: Only an explicit ปีงบประมาณ (not a plain ประจำปี) names the fiscal year in an item's title.
 FISCAL_YEAR_EXPLICIT = re.compile(rf"{tolerant('ปีงบประมาณ')}\s*(?:พ\.\s*ศ\.\s*)?(?P<year>25\d\d)")
-PURPOSE_BEFORE = re.compile(r"(โครงการ\S+|กิจกรรม\S+|(?:^|(?<=\s))ค่า\S+)")
-PURPOSE_AFTER = re.compile(r"^\s*(?:\(\S[^)]*\)\s*)?เพื่อ(?P<purpose>\S+)")
+#: A purpose before the amount: a project, an activity or a cost ("ค่าวัสดุ", also after
+#: สมทบ / อุดหนุน / จ่าย / เป็น); "โครงการทั้งหมด 12 โครงการ" counts projects and names none.
+PURPOSE_BEFORE = re.compile(
+    r"((?:โครงการ|กิจกรรม)(?!ทั้งหมด|ต่าง|ละ|ที่)\S+"
+    r"|(?:^|(?<=\s)|(?<=สมทบ)|(?<=อุดหนุน)|(?<=จ่าย)|(?<=เป็น))ค่า\S+)"
+)
+#: A purpose after the amount: "เพื่อขุดลอกคลอง", "ไปตั้งจ่ายเป็นค่าจัดซื้อ...", "เป็นค่าตอบแทน", "สำหรับ...".
+PURPOSE_AFTER = re.compile(
+    r"^\s*(?:\(\S[^)]*\)\s*)?(?:เพื่อ|ไปตั้งจ่ายเป็น|ไปตั้งจ่ายใน|สำหรับ|เป็น(?=ค่า))(?P<purpose>\S+)"
+)
+#: An agenda title that names a project or activity.
+PROJECT_TITLE = re.compile(r"^(?:โครงการ|กิจกรรม)\S")
 PURPOSE_TRAILERS = re.compile(
     rf"(?:{_alt('งบประมาณ', 'จำนวนเงิน', 'เป็นเงิน', 'วงเงิน', 'จำนวน', 'รวม')})+$"
 )
@@ -351,6 +403,30 @@ TASK_START = (
     "จัด",
     "กลับไป",
     "ดูแล",
+    "เพิ่ม",
+    "ปรับ",
+    "แก้ไข",
+    "ซ่อม",
+    "จัดหา",
+    "จัดซื้อ",
+    "เตรียม",
+    "ประชาสัมพันธ์",
+    "ประเมิน",
+    "สรุป",
+    "ส่ง",
+    "ประกาศ",
+    "ชี้แจง",
+    "ทำ",
+    "ดำเนิน",
+)
+#: A softer assignment, taken from resolutions only: "โดยให้ฝ่ายวิชาการเพิ่ม...", "ขอให้ครู...
+#: รายงาน...", "ฝากกองช่างตรวจสอบ...". The assignee must look like an office or a person.
+ASSIGN_SOFT = re.compile(
+    rf"(?:{tolerant('ขอให้')}|{tolerant('ฝาก')}(?:ให้)?|(?:(?<=โดย)|(?<=\s)|^)ให้)\s*(?P<rest>\S.*)$"
+)
+#: How an office or a group that can be given a task begins.
+ASSIGNEE_HEAD = re.compile(
+    rf"^{_alt('ฝ่าย', 'กอง', 'งาน', 'สำนัก', 'กลุ่ม', 'หน่วย', 'คณะ', 'ครู', 'หลักสูตร', 'เจ้าหน้าที่', 'ผู้', 'เลขานุการ', 'ประธาน', 'สาขา', 'ศูนย์', 'โรงเรียน', 'องค์การ', 'เทศบาล', 'อบต.', 'ส่วน', 'แผนก', 'ทีม', 'ปลัด', 'นายก', 'กรรมการ', 'อนุกรรมการ', 'สถานี', 'โรงพยาบาล', 'หัวหน้า')}"
 )
 #: A deadline: "ภายในวันที่ 30 กันยายน 2565", "ภายในเดือนมีนาคม", "ในการประชุมครั้งต่อไป".
 DUE = re.compile(

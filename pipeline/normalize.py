@@ -124,10 +124,21 @@ def strip_trailing_continuation(text: str) -> str:
     return TRAILING_CONTINUATION.sub("", text)
 
 
+#: In typed text, two or more spaces between words stand for a column gap, as a tab does.
+TYPED_COLUMN_GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
 def normalize_line(
-    line: Line, config: NormalizeConfig, ocr: bool = False, page_edge: bool = True
+    line: Line,
+    config: NormalizeConfig,
+    ocr: bool = False,
+    page_edge: bool = True,
+    typed: bool = False,
 ) -> Line:
-    text = normalize_text(line.raw_text) if config.thai_digits else compose_thai(line.raw_text)
+    """One line's normalised text. ``typed`` (a plain-text file): runs of spaces between words
+    are column gaps and become tabs, as the layout of a PDF or scan gives them."""
+    raw = TYPED_COLUMN_GAP.sub("\t", line.raw_text) if typed else line.raw_text
+    text = normalize_text(raw) if config.thai_digits else compose_thai(raw)
     if ocr:
         text = fix_ocr_bullet(text)
         if line.confidence is not None and line.confidence < NOISE_CONFIDENCE:
@@ -148,7 +159,10 @@ def normalize_page(page: Page, config: NormalizeConfig) -> Page:
     edge = {i for i in range(n) if i < PAGE_NUMBER_ZONE or i >= n - PAGE_NUMBER_ZONE}
     return replace(
         page,
-        lines=tuple(normalize_line(ln, config, ocr, i in edge) for i, ln in enumerate(page.lines)),
+        lines=tuple(
+            normalize_line(ln, config, ocr, i in edge, typed=page.origin == "text")
+            for i, ln in enumerate(page.lines)
+        ),
     )
 
 

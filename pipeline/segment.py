@@ -33,6 +33,8 @@ from pipeline.speakers import find_attendee, speaker_role
 INLINE_LABEL = re.compile(
     r"^(?:[-–•]\s*)?(?P<label>[^\t\-–:]{2,45}?)\s*(?:\t+\s*[-–:]?|\s[-–:])\s*(?P<text>\S.*)$"
 )
+#: An office abbreviated with ฯ opening a line, its text after a space: "ประธานสภาฯ ขอให้...".
+ABBREVIATED_LABEL = re.compile(r"^(?:[-–•]\s*)?(?P<label>[^\s\d]{2,30}ฯ)\s+(?P<text>[^\s\-–:].*)$")
 _LEADING_BULLET = re.compile(r"^[-–•*·]\s*")
 #: A dotted sub-item number whose digits OCR read as look-alike letters ("m.@" for ๓.๑).
 DAMAGED_DOTTED = re.compile(
@@ -276,6 +278,16 @@ class Segmenter:
             self.close_open()
             self.pending_label = (clean_label(text), para)
             return i + 1
+        m = ABBREVIATED_LABEL.match(text)
+        if m and not self.pending_label and self.is_label(m["label"], None):
+            self.close_open()  # "ประธานสภาฯ ขอให้...": the dash after the label lost or never typed
+            self.open = _Open("turn", clean_label(m["label"]), [para.tail(m.start("text"))])
+            return i + 1
+        m = P.NARRATIVE_TURN.match(text)
+        if m and not self.pending_label and self.is_label(m["label"], None, narrative=True):
+            self.close_open()  # "ประธานแจ้งว่า ...": a turn reported in the third person
+            self.open = _Open("turn", clean_label(m["label"]), [para.tail(m.start("text"))])
+            return i + 1
         self.track_list(text)
         if self.pending_label:
             label, _ = self.pending_label
@@ -286,13 +298,29 @@ class Segmenter:
         self.open.paras.append(para)
         return i + 1
 
-    def is_label(self, label: str, nxt: Paragraph | None, tabbed: bool = False) -> bool:
+    def is_label(
+        self, label: str, nxt: Paragraph | None, tabbed: bool = False, narrative: bool = False
+    ) -> bool:
         """Is ``label`` a speaker? A short line or cell that names an office ("ประธานฯ", "ปลัด
         อบต.") or a person ("นายวีระ คงสุข") or an attendee by office; in a column of its own any
-        short label is one."""
+        short label is one. A ``narrative`` label (before แจ้งว่า, เสนอ...) must name an office or
+        a person outright: the words before a verb are often not a speaker."""
         label = label.strip()
         if not looks_like_label(label):
             return False
+        if narrative:
+            words = label.split()
+            if (
+                len(words) > 1
+                and not split_prefix(label)[0]
+                and not all("." in w for w in words[1:])
+            ):
+                return False  # more than an office ("ปลัด อบต.") or a person's name
+            return bool(
+                P.LABEL_OFFICE.match(label)
+                or split_prefix(label)[0]
+                or find_attendee(label, self.attendees)
+            )
         if tabbed or label.endswith("ฯ") or P.LABEL_OFFICE.match(label) or split_prefix(label)[0]:
             return True
         if find_attendee(label, self.attendees):  # speakers are mostly on the attendance list

@@ -52,11 +52,17 @@ def speaker_role(label: str, attendees: list[Attendee] | tuple[Attendee, ...]) -
     """Chair and secretary from the label's words or the attendee's role; member when the label
     names a present attendee (by name or office); other otherwise."""
     stem = _stem(label)
-    if P.CHAIR_LABEL.match(stem) and not stem.startswith("ประธานหอ"):
+    if stem in P.CHAIR_WORDS:
         return SpeakerRole.CHAIR
     if P.SECRETARY_LABEL.match(stem):
         return SpeakerRole.SECRETARY
     person = find_attendee(label, attendees)
+    if P.CHAIR_LABEL.match(stem) and not stem.startswith("ประธานหอ"):
+        # "ประธานสภาเทศบาล" chairs; "ประธานหลักสูตรเคมี" is a member whose office has ประธาน in
+        # it: an attendee named so chairs only when listed first or with the chair's role
+        present = [a for a in attendees if a.status is AttendanceStatus.PRESENT]
+        if person is None or (present and person is present[0]):
+            return SpeakerRole.CHAIR
     if person is not None:
         if person.role and "เลขานุการ" in person.role:
             return SpeakerRole.SECRETARY

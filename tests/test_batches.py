@@ -25,6 +25,7 @@ SAMPLES = ROOT / "samples"
 SEED = SAMPLES / "pathumthani_e3_2565" / "source" / "minutes.txt"
 SCANS = sorted(SAMPLES.glob("*/source/minutes-scan.pdf"))
 TEXT_PDFS = sorted(SAMPLES.glob("*/source/minutes-text.pdf"))
+LONG_SCAN = SAMPLES / "pathumthani_e3_2565" / "source" / "minutes-scan.pdf"  # 22 pages
 VOLATILE = {"processed_at", "seconds"}
 
 
@@ -91,7 +92,7 @@ def test_a_long_document_is_streamed_within_the_window():
     """22 pages, window 4: never more than 4 page tasks (+1 finishing task) at once."""
     executor = CountingExecutor()
     [result] = list(
-        run_documents([(SCANS[-1], None)], PipelineConfig(), executor, frozen_engine, window=4)
+        run_documents([(LONG_SCAN, None)], PipelineConfig(), executor, frozen_engine, window=4)
     )
     executor.shutdown()
     assert result.status == "ok" and len(result.rows["pages"]) == 22
