@@ -77,7 +77,7 @@ RESOLUTION_MARKER = re.compile(
     rf"^{BULLET}?(?:{_alt('มติที่ประชุม', 'ที่ประชุมมีมติ', 'ที่ประชุมพิจารณาแล้วมีมติ', 'ที่ประชุมพิจารณาแล้ว')}"
     rf"|{tolerant('มติ')}(?=\s|[:：\-]|$)"
     # "ที่ประชุม - รับทราบ", or ที่ประชุม alone on a line with the decision on the next
-    rf"|{tolerant('ที่ประชุม')}(?=\s*[:：\-–]\s*\S|\s*$)){SEP}(?P<text>.*)$"
+    rf"|{tolerant('ที่ประชุม')}(?=\s*[:：\-–]\s*\S|\s*[:：\-–]?\s*$)){SEP}(?P<text>.*)$"
 )
 #: A line holding nothing but a decision ("รับทราบ", "-รับทราบ-", "ที่ประชุมรับทราบ"), read as an
 #: unmarked resolution when it closes an item's text.
@@ -344,7 +344,7 @@ _NUMBER_WORD = r"(?:หนึ่ง|สอง|สาม|สี่|ห้า|ห�
 #: An amount written only in words: "สองล้านบาทถ้วน", "หนึ่งแสนห้าพันบาทห้าสิบสตางค์"; it starts
 #: with a digit word (a bare "ล้านบาท" follows digits and is read with them).
 AMOUNT_WORDS_ONLY = re.compile(
-    rf"(?<![\d.,\s])(?<![\d.,]\s)(?P<words>(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่){_NUMBER_WORD}*)"
+    rf"(?<![\d.,])(?<![\d.,]\s)(?P<words>(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่){_NUMBER_WORD}*)"
     rf"(?P<unit>บาท)(?:ถ้วน|(?P<satang>{_NUMBER_WORD}+)สตางค์)?"
 )
 AMOUNT_IN_WORDS = re.compile(

@@ -274,10 +274,6 @@ class Segmenter:
             self.close_open()
             self.open = _Open("turn", clean_label(m["label"]), [para.tail(m.start("text"))])
             return i + 1
-        if looks_like_label(text) and self.is_label(text, nxt):
-            self.close_open()
-            self.pending_label = (clean_label(text), para)
-            return i + 1
         m = ABBREVIATED_LABEL.match(text)
         if m and not self.pending_label and self.is_label(m["label"], None):
             self.close_open()  # "ประธานสภาฯ ขอให้...": the dash after the label lost or never typed
@@ -287,6 +283,10 @@ class Segmenter:
         if m and not self.pending_label and self.is_label(m["label"], None, narrative=True):
             self.close_open()  # "ประธานแจ้งว่า ...": a turn reported in the third person
             self.open = _Open("turn", clean_label(m["label"]), [para.tail(m.start("text"))])
+            return i + 1
+        if looks_like_label(text) and self.is_label(text, nxt):
+            self.close_open()
+            self.pending_label = (clean_label(text), para)
             return i + 1
         self.track_list(text)
         if self.pending_label:
