@@ -111,12 +111,20 @@ def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
     return rows
 
 
+def _words_to_number(words: str) -> int | None:
+    """``สองล้าน`` -> 2000000 (pythainlp's ``thaiword_to_num``); None for what is no numeral."""
+    from pythainlp.util import thaiword_to_num
+
+    try:
+        return thaiword_to_num(words) if words else None
+    except ValueError:
+        return None
+
+
 def _amounts_in_words(item, para, titles, projects) -> list[BudgetLine]:
     """Amounts written only in words ("งบประมาณสองล้านบาทถ้วน"), read with pythainlp's
     ``thaiword_to_num`` and flagged ``amount_in_words``; a spelled-out form in parentheses after
     digits is a check on them (see ``amount_words_disagree``), not an amount of its own."""
-    from pythainlp.util import thaiword_to_num
-
     rows = []
     text = para.text
     for m in P.AMOUNT_WORDS_ONLY.finditer(text):
@@ -124,16 +132,10 @@ def _amounts_in_words(item, para, titles, projects) -> list[BudgetLine]:
             continue  # inside parentheses
         if is_unit_price(text[: m.start()], text[m.end("unit") :]):
             continue
-        try:
-            baht = thaiword_to_num(m["words"])
-        except ValueError:
+        baht = _words_to_number(m["words"])
+        if baht is None:
             continue
-        satang = 0
-        if m["satang"]:
-            try:
-                satang = thaiword_to_num(m["satang"])
-            except ValueError:
-                satang = 0
+        satang = _words_to_number(m["satang"] or "") or 0
         amount = (Decimal(baht) + Decimal(satang) / 100).quantize(Decimal("0.01"))
         lead = _lead_in(text[: m.start()])
         start = m.start() - len(lead) if text[: m.start()].endswith(lead) else m.start()

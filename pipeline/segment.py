@@ -271,19 +271,14 @@ class Segmenter:
         if m and self.is_label(
             m["label"], None, tabbed="\t" in text[m.end("label") : m.start("text")]
         ):
-            self.close_open()
-            self.open = _Open("turn", clean_label(m["label"]), [para.tail(m.start("text"))])
-            return i + 1
+            return self.open_turn(m, para, i)
         m = ABBREVIATED_LABEL.match(text)
         if m and not self.pending_label and self.is_label(m["label"], None):
-            self.close_open()  # "ประธานสภาฯ ขอให้...": the dash after the label lost or never typed
-            self.open = _Open("turn", clean_label(m["label"]), [para.tail(m.start("text"))])
-            return i + 1
+            # "ประธานสภาฯ ขอให้...": the dash after the label lost or never typed
+            return self.open_turn(m, para, i)
         m = P.NARRATIVE_TURN.match(text)
         if m and not self.pending_label and self.is_label(m["label"], None, narrative=True):
-            self.close_open()  # "ประธานแจ้งว่า ...": a turn reported in the third person
-            self.open = _Open("turn", clean_label(m["label"]), [para.tail(m.start("text"))])
-            return i + 1
+            return self.open_turn(m, para, i)  # "ประธานแจ้งว่า ...": reported in the third person
         if looks_like_label(text) and self.is_label(text, nxt):
             self.close_open()
             self.pending_label = (clean_label(text), para)
@@ -296,6 +291,12 @@ class Segmenter:
         if self.open is None:
             return i + 1  # narrative without a speaker: kept as item content only
         self.open.paras.append(para)
+        return i + 1
+
+    def open_turn(self, m: re.Match[str], para: Paragraph, i: int) -> int:
+        """Start a speaker turn from a match with a ``label`` and the ``text`` that follows it."""
+        self.close_open()
+        self.open = _Open("turn", clean_label(m["label"]), [para.tail(m.start("text"))])
         return i + 1
 
     def is_label(
