@@ -343,8 +343,6 @@ SCALE = {"ล้าน": 1_000_000, "แสน": 100_000, "หมื่น": 10_
 #: Digits and a point just before an amount's number, mid-sentence ("จำนวน 1. 2 ล้านบาท"): OCR
 #: broke the number at its point; not at the start of a line, where "1." is a list number.
 SPLIT_NUMBER = re.compile(r"(?<=\S\s)(\d{1,3})[.,]\s+$")
-#: The amount spelled out in brackets right after it: "๓๕๐,๐๐๐ บาท (สามแสนห้าหมื่นบาทถ้วน)"
-#: (used with ``match`` at the end of the amount).
 _NUMBER_WORD = r"(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน)"
 #: An amount written only in words: "สองล้านบาทถ้วน", "หนึ่งแสนห้าพันบาทห้าสิบสตางค์"; it starts
 #: with a digit word (a bare "ล้านบาท" follows digits and is read with them).
@@ -352,6 +350,8 @@ AMOUNT_WORDS_ONLY = re.compile(
     rf"(?<![\d.,])(?<![\d.,]\s)(?P<words>(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่){_NUMBER_WORD}*)"
     rf"(?P<unit>บาท)(?:ถ้วน|(?P<satang>{_NUMBER_WORD}+)สตางค์)?"
 )
+#: The amount spelled out in brackets right after it: "๓๕๐,๐๐๐ บาท (สามแสนห้าหมื่นบาทถ้วน)"
+#: (used with ``match`` at the end of the amount).
 AMOUNT_IN_WORDS = re.compile(
     r"\s*[(（]\s*(?P<words>[\u0e01-\u0e4e\s]*?บาท[\u0e01-\u0e4e\s]*?)\s*[)）]"
 )
@@ -363,7 +363,6 @@ UNIT_PRICE_BEFORE = re.compile(r"(?:\S+ละ|ราคา\S{0,12}?(?:ละ)|�
 FISCAL_YEAR = re.compile(
     rf"{_alt('ปีงบประมาณ', 'ประจำปี')}\s*(?:{tolerant('งบประมาณ')})?\s*(?:พ\.\s*ศ\.\s*)?(?P<year>25\d\d)"
 )
-#: A project or purpose named before the amount, and the words that glue it to the amount.
 #: Only an explicit ปีงบประมาณ (not a plain ประจำปี) names the fiscal year in an item's title.
 FISCAL_YEAR_EXPLICIT = re.compile(rf"{tolerant('ปีงบประมาณ')}\s*(?:พ\.\s*ศ\.\s*)?(?P<year>25\d\d)")
 #: A purpose before the amount: a project, an activity or a cost ("ค่าวัสดุ", also after
@@ -378,6 +377,7 @@ PURPOSE_AFTER = re.compile(
 )
 #: An agenda title that names a project or activity.
 PROJECT_TITLE = re.compile(r"^(?:โครงการ|กิจกรรม)\S")
+#: The words that glue a purpose to its amount ("...ชุมชนงบประมาณ 50,000 บาท").
 PURPOSE_TRAILERS = re.compile(
     rf"(?:{_alt('งบประมาณ', 'จำนวนเงิน', 'เป็นเงิน', 'วงเงิน', 'จำนวน', 'รวม')})+$"
 )
