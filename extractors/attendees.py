@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from extractors import patterns as P
 from pipeline.model import AttendanceStatus, Attendee, Span
@@ -74,6 +75,40 @@ def split_prefix(name: str) -> tuple[str | None, str]:
     return (prefix or None), rest
 
 
+@cache
+def _names() -> tuple[frozenset[str], frozenset[str]]:
+    """pythainlp's Thai given names (male and female) and family names."""
+    from pythainlp.corpus import thai_family_names, thai_female_names, thai_male_names
+
+    return frozenset(thai_male_names() | thai_female_names()), frozenset(thai_family_names())
+
+
+#: Where a word can begin: a consonant or a leading vowel (not a mark, not a following vowel).
+_WORD_START = re.compile(r"[ก-ฮเแโใไ]")
+
+
+def split_glued_name(word: str, strict: bool = True) -> tuple[str, str] | None:
+    """Split a given name and a family name written as one word, using pythainlp's name lists:
+    ``split_glued_name("กมลวรรณเพชรรัตน์") -> ("กมลวรรณ", "เพชรรัตน์")``.
+
+    The head must be a known given name, and (``strict``) the tail a known family name; without
+    ``strict`` (the word fills a name cell of its own) any tail of three or more letters will do.
+    A word that is itself a known given name is not split. None when no split is found."""
+    given, family = _names()
+    if len(word) < 5 or word in given:
+        return None
+    found = None
+    for i in range(2, len(word) - 1):
+        head, tail = word[:i], word[i:]
+        if head not in given or not _WORD_START.match(tail):
+            continue
+        if tail in family:
+            return head, tail  # the shortest given name whose rest is a family name
+        if not strict and len(tail) >= 3 and found is None:
+            found = (head, tail)
+    return found
+
+
 def parse_attendee(text: str, seq: int, status: AttendanceStatus, span: Span) -> Attendee | None:
     """Parse an attendee line: numbered ("1. นายเอกวิทย์ ..."), numbered with a number OCR
     misread, or unnumbered when it starts with a name prefix; None if ``text`` is not one."""
@@ -96,6 +131,15 @@ def parse_attendee(text: str, seq: int, status: AttendanceStatus, span: Span) ->
     # words in any case, so whatever follows them (in their cell or the next) is the position.
     cells = [c.strip() for c in re.split(r"\t+", rest) if c.strip()]
     tokens = " ".join(cells[:1]).split(" ")
+    # a name cell of one word followed by a position cell: the space between given and family
+    # name was lost where the cell wrapped (or OCR lost it): "กมลวรรณเพชรรัตน์"
+    if (
+        len(tokens) == 1
+        and len(cells) > 1
+        and _POSITION_START.match(cells[1])
+        and (glued := split_glued_name(tokens[0], strict=False))
+    ):
+        tokens = list(glued)
     first = tokens[0] or None
     rest_cells = ([" ".join(tokens[1:])] if len(tokens) > 1 else []) + cells[1:]
     last = None

@@ -251,3 +251,19 @@ def test_the_board_term_is_not_part_of_the_organisation():
     )
     assert m.meeting.organization == "คณะกรรมการดำเนินการ สหกรณ์ออมทรัพย์ครูน่าน จำกัด"
     assert m.meeting.meeting_no == "3/2566"
+
+
+@pytest.mark.parametrize(
+    ("line", "first", "last", "position"),
+    [
+        # the name cell wrapped and its space was lost: pythainlp's name lists split it
+        ("2. พญ.กมลวรรณเพชรรัตน์\tหัวหน้ากลุ่มงานการแพทย์", "กมลวรรณ", "เพชรรัตน์", "หัวหน้ากลุ่มงานการแพทย์"),
+        # name | surname | position columns: a given name pythainlp does not know stays whole
+        ("3. นางณัฐชนกพร\tชัยวัฒน์จตุพร\tผู้อำนวยการกองคลัง", "ณัฐชนกพร", "ชัยวัฒน์จตุพร", "ผู้อำนวยการกองคลัง"),
+        # written with its space: never split, whatever the lists say
+        ("4. นางสาวศิริจรรยา พึงยนต์ ผู้แทนท้องถิ่นจังหวัด", "ศิริจรรยา", "พึงยนต์", "ผู้แทนท้องถิ่นจังหวัด"),
+    ],
+)
+def test_a_given_and_family_name_glued_in_a_name_cell(line, first, last, position):
+    a = parse_attendee(line, 1, AttendanceStatus.PRESENT, Span(1, 1, 1))
+    assert a is not None and (a.first_name, a.last_name, a.position) == (first, last, position)
