@@ -5,6 +5,7 @@ Unit prices ("35 บาทต่อกิโลกรัม", "หวีละ 4
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from pythainlp.tokenize import word_tokenize
@@ -52,6 +53,22 @@ def _fiscal_year(text: str, pattern=P.FISCAL_YEAR) -> int | None:
     return int(years[-1]["year"]) if years else None
 
 
+def _separators_repaired(number: str) -> tuple[str, tuple[str, ...]]:
+    """The digits of an amount with the separators OCR damaged put right, and flags saying so:
+    a space beside a comma (``350 ,000``: ``digits_rejoined``), thousands grouped with points
+    (``85.400.000``: ``separator_misread``). Digits are never changed.
+
+    >>> _separators_repaired("85.400.000"), _separators_repaired("350 ,000.00")
+    (('85,400,000', ('separator_misread',)), ('350,000.00', ('digits_rejoined',)))
+    """
+    flags: tuple[str, ...] = ()
+    if " " in number:
+        number, flags = number.replace(" ", ""), ("digits_rejoined",)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
+        number, flags = number.replace(".", ","), (*flags, "separator_misread")
+    return number, flags
+
+
 def _title_year(titles: dict[str, int | None], item: str | None) -> int | None:
     """The fiscal year stated in the title of the item or of the nearest parent that states one
     ("3.1 แผนจัดซื้อ ... ปีงบประมาณ ๒๕๖๖" covers 3.1.1 and 3.1.2)."""
@@ -83,12 +100,13 @@ def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
             before, after = text[previous_end : m.start()], text[m.end("unit") :]
             if is_unit_price(text[: m.start()], after):
                 continue
-            number: str = m["num"]
-            flags: tuple[str, ...] = ()
+            number, flags = _separators_repaired(m["num"])
             split = P.SPLIT_NUMBER.search(text[: m.start()])
             if split and "." not in number:  # "1. 2 ล้านบาท": OCR broke "1.2" at the point
-                number, flags = f"{split[1]}.{number}", ("digits_rejoined",)
+                number, flags = f"{split[1]}.{number}", (*flags, "digits_rejoined")
             amount = parse_amount(number, m["scale"])
+            if not amount or number.startswith("0,"):  # "0,000 บาท": OCR lost the leading digit
+                flags = (*flags, "digits_doubtful")
             spelled = P.AMOUNT_IN_WORDS.match(text, m.end("unit"))
             if spelled and not words_match_amount(spelled["words"], amount):
                 # validators flag, never fix: the digits or the words were misread or mistyped

@@ -334,9 +334,14 @@ OFFICE_ALIASES = {
 }
 
 # --- Money ----------------------------------------------------------------------------------------
-#: An amount: "680,620 บาท", "2,900,000.50 บาท", "432.30 ล้านบาท", "1.5 แสนบาท".
+#: An amount: "680,620 บาท", "2,900,000.50 บาท", "432.30 ล้านบาท", "1.5 แสนบาท"; the separators
+#: OCR damages are read too and flagged by the extractor.
 AMOUNT = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s*"
+    r"(?<![\d.,])(?P<num>\d{1,3}(?:(?:,| ,|, )\d{3})+(?:\.\d{1,2})?"  # a space OCR put beside a comma
+    # "85.400.000 บาท": commas OCR read as points (satang have two digits, so three after a
+    # point are thousands); not before a scale word ("1.500 ล้านบาท")
+    r"|\d{1,3}(?:\.\d{3})+(?![\d.,])(?!\s*(?:ล้าน|แสน|หมื่น|พัน))"
+    r"|\d+(?:\.\d{1,2})?)\s*"
     r"(?P<scale>ล้าน|แสน|หมื่น|พัน)?\s*(?P<unit>บาท)(?P<after>\S{0,12})"
 )
 SCALE = {"ล้าน": 1_000_000, "แสน": 100_000, "หมื่น": 10_000, "พัน": 1_000, None: 1}

@@ -267,3 +267,24 @@ def test_the_board_term_is_not_part_of_the_organisation():
 def test_a_given_and_family_name_glued_in_a_name_cell(line, first, last, position):
     a = parse_attendee(line, 1, AttendanceStatus.PRESENT, Span(1, 1, 1))
     assert a is not None and (a.first_name, a.last_name, a.position) == (first, last, position)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "amount", "flags"),
+    [
+        ("ยอดรวม 85.400.000 บาท", Decimal("85400000.00"), ("separator_misread",)),
+        ("จำนวน 120.000 บาท", Decimal("120000.00"), ("separator_misread",)),
+        ("เป็นเงิน 350 ,000.00 บาท", Decimal("350000.00"), ("digits_rejoined",)),
+        ("เป็นเงิน 2,500.50 บาท", Decimal("2500.50"), ()),
+        ("วงเงิน 1.5 ล้านบาท", Decimal("1500000.00"), ()),
+        ("จำนวน 0,000 บาท", Decimal("0.00"), ("digits_doubtful",)),
+    ],
+)
+def test_amounts_whose_separators_ocr_damaged(sentence, amount, flags):
+    rows = _rows(f"ระเบียบวาระที่ 1 เรื่องเพื่อพิจารณา\nประธาน - {sentence}\n")
+    assert [(b.amount_thb, b.flags) for b in rows["budgets"]] == [(amount, flags)]
+
+
+def test_no_amount_is_read_from_the_middle_of_a_run_of_digits():
+    rows = _rows("ระเบียบวาระที่ 1 เรื่องเพื่อพิจารณา\nประธาน - รวมเป็นเงิน 21015.000 บาท\n")
+    assert rows["budgets"] == []
