@@ -59,6 +59,12 @@ AGENDA_HEADING = re.compile(
     rf"^{BULLET}?{_alt('ระเบียบวาระที่', 'ระเบียบวาระ', 'วาระที่', 'วาระ')}\s*(\d{{1,2}})(?!\d|\.\d)"
     rf"{SEP}(?P<title>.*)$"
 )
+#: The heading as OCR damages it: a speck read before it, ระ lost, marks added or lost, a space
+#: inside ("Je เบี้ยบวาระ ที่ 2 เรื่อง...").
+AGENDA_HEADING_DAMAGED = re.compile(
+    r"^(?:\S{1,3}\s+)?(?:ระ)?เ[บป][\u0e31-\u0e4e]{0,3}ยบ\s?วาระ\s*ท[\u0e31-\u0e4e]{0,3}\s*"
+    rf"(\d{{1,2}})(?!\d|\.\d){SEP}(?P<title>.*)$"
+)
 #: The word เรื่อง that introduces an agenda title ("เรื่อง ประธานแจ้ง..."), followed by a space.
 SUBJECT_PREFIX = re.compile(rf"^{tolerant('เรื่อง')}(?:\s*[:：]\s*|\s+)")
 #: A title line that begins with เรื่อง, for headings whose title is on the next line.

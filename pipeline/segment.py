@@ -137,7 +137,7 @@ class Segmenter:
         if status and (a := parse_attendee(text, len(self.attendees) + 1, status, para.span)):
             self.attendees.append(a)
             return i + 1
-        if m := P.AGENDA_HEADING.match(text):
+        if m := P.AGENDA_HEADING.match(text) or P.AGENDA_HEADING_DAMAGED.match(text):
             return self.start_item(*self.top_number(int(m[1])), m["title"], para, i)
         if self.items and (m := DAMAGED_DOTTED.match(text)):
             return self.start_item(
@@ -155,10 +155,15 @@ class Segmenter:
 
     # --- agenda items -----------------------------------------------------------------------------
     def top_number(self, read: int) -> tuple[str, tuple[str, ...]]:
-        """Top-level items run 1, 2, 3...: a number out of sequence (OCR reads ๔ as ๕) takes the
-        expected one, flagged with what was read."""
+        """Top-level items run 1, 2, 3...: a number out of sequence takes the expected one,
+        flagged with what was read, when OCR is known to misread the expected digit so (๔ read as
+        ๕) or the number goes back. One that skips ahead otherwise is kept: the heading of the
+        item in between was lost (OCR destroyed it), and renumbering would shift every later item.
+        """
         tops = [int(it.number) for it in self.items if "." not in it.number]
         expected = tops[-1] + 1 if tops else read
+        if read > expected and not P.misread_digits(expected, str(read)):
+            return str(read), ()
         if read != expected:
             self.top_read[str(expected)] = str(read)
             return str(expected), (f"number read as {read}",)

@@ -288,3 +288,30 @@ def test_amounts_whose_separators_ocr_damaged(sentence, amount, flags):
 def test_no_amount_is_read_from_the_middle_of_a_run_of_digits():
     rows = _rows("ระเบียบวาระที่ 1 เรื่องเพื่อพิจารณา\nประธาน - รวมเป็นเงิน 21015.000 บาท\n")
     assert rows["budgets"] == []
+
+
+def test_a_lost_heading_does_not_renumber_the_items_after_it():
+    m = minutes_of(
+        HEAD + "ระเบียบวาระที่ 1 เรื่องแจ้งเพื่อทราบ\n"
+        "ที่ประชุม - รับทราบ\n"
+        "ระเบยีบวาะรที่ 2 เรื่องรับรองรายงาน\n"  # OCR garbled it past recognition
+        "ที่ประชุม - รับรอง\n"
+        "ระเบียบวาระที่ 3 เรื่องเพื่อพิจารณา\n"
+        "3.1 โครงการปลูกป่า\n"
+        "ระเบียบวาระที่ 5 เรื่องอื่น ๆ\n"  # ๔ read as ๕: a known misread, put back in sequence
+    )
+    got = [(i.number, i.flags) for i in m.agenda_items]
+    assert got == [("1", ()), ("3", ()), ("3.1", ()), ("4", ("number read as 5",))]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Je เบี้ยบวาระ ที่ 2 เรื่องรับรองรายงาน",
+        "เบียบวาระที 2 เรื่องรับรองรายงาน",
+        "ระเบยบวาระที 2 เรื่องรับรองรายงาน",
+    ],
+)
+def test_agenda_headings_ocr_damaged(heading):
+    m = minutes_of(HEAD + "ระเบียบวาระที่ 1 เรื่องแจ้งเพื่อทราบ\n" + heading + "\n")
+    assert [(i.number, i.title) for i in m.agenda_items][1] == ("2", "เรื่องรับรองรายงาน")
