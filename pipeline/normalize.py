@@ -104,6 +104,16 @@ def fix_ocr_bullet(text: str) -> str:
     return OCR_BULLET.sub("- ", text)
 
 
+#: A speck OCR read as punctuation at the start of a Thai word (".จันทร์หอม", "'สมาชิก"): no Thai
+#: word begins with one.
+SPECK_BEFORE_WORD = re.compile(r"(?:(?<=\s)|^)[.,'`‘’](?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+
+
+def drop_specks(text: str) -> str:
+    """``drop_specks("นางวิไลวรรณ .จันทร์หอม") -> "นางวิไลวรรณ จันทร์หอม"``; OCR lines only."""
+    return SPECK_BEFORE_WORD.sub("", text)
+
+
 #: Page numbers are looked for among this many lines at the top and at the bottom of a page.
 PAGE_NUMBER_ZONE = 2
 
@@ -140,7 +150,7 @@ def normalize_line(
     raw = TYPED_COLUMN_GAP.sub("\t", line.raw_text) if typed else line.raw_text
     text = normalize_text(raw) if config.thai_digits else compose_thai(raw)
     if ocr:
-        text = fix_ocr_bullet(text)
+        text = drop_specks(fix_ocr_bullet(text))
         if line.confidence is not None and line.confidence < NOISE_CONFIDENCE:
             return replace(line, text=text, furniture=True)
         if config.repair_marks:

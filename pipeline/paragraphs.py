@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from statistics import median
 
+from extractors.attendees import heading_status
 from pipeline.model import Document, Line, Paragraph
 
 #: A line that starts a new paragraph whatever the geometry says.
@@ -36,8 +37,8 @@ def _wraps(group: list[Line], line: Line, left: float, right: float, line_height
     assert prev.bbox and line.bbox
     width = right - left
     close = line.bbox.y0 - prev.bbox.y1 < 0.6 * line_height
-    if not close or STARTS_NEW.match(line.text):
-        return False
+    if not close or STARTS_NEW.match(line.text) or heading_status(line.text) is not None:
+        return False  # an attendance heading ("ผู้มาประชุม") after a line that reached the margin
     indent, shortfall = prev.bbox.x0 - left, right - prev.bbox.x1
     centred = indent > 0.03 * width and abs(indent - shortfall) < 0.05 * width
     row = group[0]

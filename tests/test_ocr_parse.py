@@ -147,3 +147,26 @@ def test_speaker_labels_keep_their_digits():
     from pipeline.segment import clean_label
 
     assert clean_label("ส.อบต. หมู่ 5 '") == "ส.อบต. หมู่ 5"
+
+
+def test_an_attendance_heading_after_a_line_that_reached_the_margin_starts_anew():
+    from pipeline.model import Document
+    from pipeline.paragraphs import paragraphs
+
+    venue = _line(1, "ณ ห้องประชุมสภาเทศบาลตำบลท่าข้าม อำเภอเมือง จังหวัดสงขลา", (300, 900, 2200, 960))
+    heading = _line(2, "ผู้มาประชุม", (300, 975, 640, 1035))
+    first = _line(3, "1. นายประเสริฐ ทองคำ ประธานสภาเทศบาล", (300, 1050, 1500, 1110))
+    page = Page(1, 2480, 3508, "ocr", (venue, heading, first))
+    paras = paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))
+    assert [p.text for p in paras][1] == "ผู้มาประชุม"
+
+
+def test_ocr_specks_before_a_word_and_after_a_heading_are_dropped():
+    from extractors.attendees import heading_status
+    from pipeline.normalize import drop_specks
+
+    assert drop_specks("2. นางวิไลวรรณ .จันทร์หอม 'สมาชิกสภา") == "2. นางวิไลวรรณ จันทร์หอม สมาชิกสภา"
+    # abbreviations, dotted leaders and decimals keep their points
+    kept = "ผศ.ดร.สมชาย อ.เมือง (ลงชื่อ) ........ผู้จดรายงาน 1.5 ล้านบาท"
+    assert drop_specks(kept) == kept
+    assert heading_status("ผู้ไม่มาประชุม .") is not None
