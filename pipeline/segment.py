@@ -36,9 +36,13 @@ INLINE_LABEL = re.compile(
 #: An office abbreviated with ฯ opening a line, its text after a space: "ประธานสภาฯ ขอให้...".
 ABBREVIATED_LABEL = re.compile(r"^(?:[-–•]\s*)?(?P<label>[^\s\d]{2,30}ฯ)\s+(?P<text>[^\s\-–:].*)$")
 _LEADING_BULLET = re.compile(r"^[-–•*·]\s*")
-#: A dotted sub-item number whose digits OCR read as look-alike letters ("m.@" for ๓.๑).
+#: A dotted sub-item number whose digits OCR read as look-alike letters ("m.@" for ๓.๑,
+#: "ดา.ดา.@" for ๓.๓.๑): two or three groups of look-alikes, at least one a digit, ``@`` or ``©``
+#: (so an abbreviation such as ด.ต. or พ.ร.บ. is not taken for one), then a Thai title.
+_LOOKALIKE = r"[0-9oOlIicmnegaqsS@©\"'ดตคา]{1,3}"
 DAMAGED_DOTTED = re.compile(
-    r"^(?:[-–•]\s*)?(?P<number>(?=\S*[^\d\s.])[0-9oOlIicmnegaqsS@©\"']{1,3}\.[0-9oOlIicmnegaqsS@©\"']{1,3})\s+(?P<title>[\u0e01-\u0e4e].*)$"
+    rf"^(?:[-–•]\s*)?(?P<number>(?=\S*[^\d\s.])(?=\S*[\d@©]){_LOOKALIKE}(?:\.{_LOOKALIKE}){{1,2}})\.?"
+    r"\s+(?P<title>[\u0e01-\u0e4e].*)$"
 )
 
 
@@ -86,8 +90,10 @@ class _Open:
 
 
 class Segmenter:
-    def __init__(self, paras: list[Paragraph]):
+    def __init__(self, paras: list[Paragraph], ocr_pages: frozenset[int] = frozenset()):
         self.paras = paras
+        self.ocr_pages = ocr_pages  # pages read by OCR: their digits may be misread
+        self.on_ocr_page = False  # the paragraph in hand is on one
         self.header: list[Paragraph] = []
         self.closing: list[Paragraph] = []
         self.attendees: list[Attendee] = []
@@ -111,6 +117,7 @@ class Segmenter:
 
     def step(self, i: int) -> int:
         para = self.paras[i]
+        self.on_ocr_page = para.page in self.ocr_pages
         text = para.text.strip()
         nxt = self.paras[i + 1] if i + 1 < len(self.paras) else None
         if self.phase == "closing":
@@ -140,8 +147,9 @@ class Segmenter:
         if m := P.AGENDA_HEADING.match(text) or P.AGENDA_HEADING_DAMAGED.match(text):
             return self.start_item(*self.top_number(int(m[1])), m["title"], para, i)
         if self.items and (m := DAMAGED_DOTTED.match(text)):
+            depth = m["number"].count(".") + 1
             return self.start_item(
-                self.next_second_level(), (f"number read as {m['number']}",), m["title"], para, i
+                self.next_at_depth(depth), (f"number read as {m['number']}",), m["title"], para, i
             )
         if number := self.sub_item_number(text):
             title = self.sub_item_title(text)
@@ -169,15 +177,20 @@ class Segmenter:
             return str(expected), (f"number read as {read}",)
         return str(expected), ()
 
-    def next_second_level(self) -> str:
-        """The next sub-item number under the current top-level item ("3.1" after "3")."""
-        top = self.items[-1].number.split(".")[0]
-        seconds = [
-            int(it.number.split(".")[1])
+    def next_at_depth(self, depth: int) -> str:
+        """The next item number with ``depth`` parts under the current item's path: "3.1" after
+        "3" (depth 2), "3.3.1" after "3.3" and "3.3.2" after "3.3.1" (depth 3). When the current
+        item is not deep enough, the next second-level number."""
+        path = self.items[-1].number.split(".")
+        if len(path) < depth - 1:
+            depth = 2
+        parent = ".".join(path[: depth - 1])
+        children = [
+            int(it.number.rpartition(".")[2])
             for it in self.items
-            if it.number.split(".")[0] == top and "." in it.number
+            if it.number.rpartition(".")[0] == parent and it.number.count(".") == depth - 1
         ]
-        return f"{top}.{max(seconds, default=0) + 1}"
+        return f"{parent}.{max(children, default=0) + 1}"
 
     def start_item(
         self,
@@ -223,7 +236,12 @@ class Segmenter:
         if m:
             current = self.items[-1].number.split(".")
             n = int(m[1])
-            continues_list = self.list_counter is not None and n == self.list_counter + 1
+            # a list in the item's text goes on: "6)" after "5)", or on a scan "2)" after "5)"
+            # (OCR reads ๖ as ๒); otherwise "2)" after 3.3.1 is the implied 3.3.2
+            continues_list = self.list_counter is not None and (
+                n == self.list_counter + 1
+                or (self.on_ocr_page and P.misread_digits(self.list_counter + 1, str(n)))
+            )
             if len(current) >= 3 and n == int(current[-1]) + 1 and not continues_list:
                 return ".".join([*current[:-1], str(n)])
         return None
@@ -417,6 +435,7 @@ def _drop_displaced(blocks: list[ResolutionBlock]) -> tuple[ResolutionBlock, ...
 
 def segment(doc: Document) -> Minutes:
     """Segment a normalised document into :class:`Minutes`."""
-    seg = Segmenter(to_paragraphs(doc))
+    ocr_pages = frozenset(p.number for p in doc.pages if p.origin == "ocr")
+    seg = Segmenter(to_paragraphs(doc), ocr_pages)
     seg.run()
     return seg.minutes()

@@ -315,3 +315,56 @@ def test_a_lost_heading_does_not_renumber_the_items_after_it():
 def test_agenda_headings_ocr_damaged(heading):
     m = minutes_of(HEAD + "ระเบียบวาระที่ 1 เรื่องแจ้งเพื่อทราบ\n" + heading + "\n")
     assert [(i.number, i.title) for i in m.agenda_items][1] == ("2", "เรื่องรับรองรายงาน")
+
+
+def _segment_scan(text: str):
+    """Segment ``text`` as if its page had been read by OCR."""
+    from pipeline.segment import Segmenter
+
+    paras = [
+        Paragraph(line, 1, ((0, len(line), n),))
+        for n, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
+    seg = Segmenter(paras, frozenset({1}))
+    seg.run()
+    return seg.minutes()
+
+
+LIST_IN_ITEM = (
+    HEAD + "ระเบียบวาระที่ 3 เรื่องเพื่อพิจารณา\n"
+    "3.1 ผลการดำเนินงานของหน่วยงาน\n"
+    "3.1.1 สำนักงานพัฒนาชุมชนจังหวัด มีผลการดำเนินงานดังนี้\n"
+    "1) ประชุมคณะทำงาน\n"
+    "2) ลงพื้นที่ติดตามกลุ่มเป้าหมาย\n"
+    "3) จัดอบรมผู้ประกอบการ\n"
+    "4) จัดตลาดนัดชุมชน\n"
+    "5) ประเมินผลโครงการ\n"
+    "{six}) รายงานผลต่อจังหวัด\n"
+    "2) สำนักงานเกษตรจังหวัด\n"
+)
+
+
+def test_on_a_scan_a_list_number_misread_continues_the_list_not_the_items():
+    m = _segment_scan(LIST_IN_ITEM.format(six="2"))  # ๖) read as 2)
+    assert [i.number for i in m.agenda_items] == ["3", "3.1", "3.1.1", "3.1.2"]
+    assert m.agenda_items[-1].title == "สำนักงานเกษตรจังหวัด"
+
+
+def test_typed_text_takes_its_list_numbers_as_written():
+    m = minutes_of(LIST_IN_ITEM.format(six="6"))
+    assert [i.number for i in m.agenda_items] == ["3", "3.1", "3.1.1", "3.1.2"]
+    # typed, a "2)" after "5)" is the implied item, not a misread list number
+    typed = minutes_of(LIST_IN_ITEM.replace("{six}) รายงานผลต่อจังหวัด\n", ""))
+    assert [i.number for i in typed.agenda_items] == ["3", "3.1", "3.1.1", "3.1.2"]
+
+
+def test_a_three_level_number_ocr_read_as_letters_takes_its_place():
+    m = _segment_scan(
+        HEAD + "ระเบียบวาระที่ 3 เรื่องเพื่อพิจารณา\n"
+        "3.3 ผลการขับเคลื่อนของหน่วยงาน\n"
+        "ดา.ดา.@ สำนักงานพัฒนาชุมชนจังหวัด มีผลการดำเนินงานดังนี้\n"
+        "ด.ต.สมชาย ใจดี รายงานผล\n"  # an abbreviated rank, not a number
+    )
+    got = [(i.number, i.flags) for i in m.agenda_items]
+    assert got == [("3", ()), ("3.3", ()), ("3.3.1", ("number read as ดา.ดา.@",))]
