@@ -17,6 +17,8 @@ _DROPPABLE = set(
 )
 
 
+#: A Thai consonant or leading vowel: where a syllable can begin.
+_THAI_BASE = re.compile("[\u0e01-\u0e2e\u0e40-\u0e44]")
 #: Classes of marks that OCR confuses with one another: upper vowels, lower vowels, tone marks.
 _CONFUSED = (
     set("\u0e34\u0e35\u0e36\u0e37"),  # ิ ี ึ ื
@@ -26,14 +28,22 @@ _CONFUSED = (
 
 
 def tolerant(word: str) -> str:
-    """Regex source for ``word`` with droppable Thai marks made optional, and each mark matching
-    any mark of its class (OCR reads ที่ as ที, ทิ or ที้).
+    """Regex source for ``word`` with droppable Thai marks made optional, each mark matching any
+    mark of its class (OCR reads ที่ as ที, ทิ or ที้), and a space allowed where a syllable can
+    begin (OCR reads ประชุม as ประ ชุม).
 
     >>> [bool(re.fullmatch(tolerant("ระเบียบวาระที่"), s)) for s in ("ระเบียบวาระที", "ระเบียบวาระทิ่")]
     [True, True]
     """
     out = []
+    # OCR splits a long word at a syllable ("มติที่ประ ชุม"): in a word of four or more letters a
+    # space may come before a consonant or a leading vowel, but not right after a leading vowel
+    splittable = len(_THAI_BASE.findall(word)) >= 4
+    prev = ""
     for ch in word:
+        if splittable and prev and _THAI_BASE.match(ch) and prev not in "เแโใไ ":
+            out.append(" ?")
+        prev = ch
         cls = next((c for c in _CONFUSED if ch in c), None)
         if cls:
             out.append("[" + "".join(sorted(cls)) + "]?")
@@ -448,8 +458,8 @@ DUE = re.compile(
 
 
 #: Thai digits Tesseract's Thai model reads as another digit, seen on the scanned samples
-#: (true digit → what was read): ๔→๕ most of all, ๖→๐ or ๒, ๗→๓ or ๐, ๘→๕, ๙→๕.
-DIGIT_MISREADS: dict[str, str] = {"4": "5", "6": "02", "7": "03", "8": "5", "9": "5"}
+#: (true digit → what was read): ๔→๕ most of all, ๖→๐ or ๒, ๗→๓ or ๐, ๘→๕, ๙→๕, ๑→๙.
+DIGIT_MISREADS: dict[str, str] = {"1": "9", "4": "5", "6": "02", "7": "03", "8": "5", "9": "5"}
 
 
 def misread_digits(true: int | str, read: str) -> bool:

@@ -16,6 +16,7 @@ from pipeline.model import Document, Line, Paragraph
 #: A line that starts a new paragraph whatever the geometry says.
 STARTS_NEW = re.compile(
     r"^(?:[-–•*·]|\(?\d{1,3}(?:\.\d{1,2})*\s*[.)]|\d{1,2}\.\d|ระเบียบวาระ|วาระที|มติ|ลงชื่อ|\("
+    r"|ที่?ประชุม\s*[:：\-–]"  # the meeting as a label: "ที่ประชุม : รับทราบ"
     r"|\S{1,3}[.)]\s)"  # a list number OCR misread ("cn. นายพงษ์เทพ" for ๓.)
 )
 NUMBERED = re.compile(r"^\(?\d{1,3}\s*[.)]")

@@ -228,8 +228,12 @@ class Segmenter:
         m = P.DOTTED_NUMBER.match(text)
         if m:
             first, _, rest = m[1].partition(".")
-            if first != top and first == self.top_read.get(top):
-                first = top  # the top-level number was misread the same way ("5.3" under "5" → 4)
+            if first != top and (
+                first == self.top_read.get(top) or (self.on_ocr_page and P.misread_digits(top, first))
+            ):
+                # the top-level number misread ("5.3" under 4, as the heading's "5" was, or
+                # "9.9" under 1: ๑ read as ๙)
+                first = top
             number = self._in_sequence(f"{first}.{rest}")
             return number if first == top and self._fits(number) else None
         m = P.PAREN_LIST.match(text)

@@ -368,3 +368,36 @@ def test_a_three_level_number_ocr_read_as_letters_takes_its_place():
     )
     got = [(i.number, i.flags) for i in m.agenda_items]
     assert got == [("3", ()), ("3.3", ()), ("3.3.1", ("number read as ดา.ดา.@",))]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("มติที่ประ ชุม รับรองรายงานการประชุม", "certified"),  # OCR split ประชุม at a syllable
+        ("มติที่ประชุม เห็นชอบ", "approved"),
+        ("มติ ที่ประชุม : รับทราบ", "acknowledged"),
+    ],
+)
+def test_markers_split_at_a_syllable_by_ocr(line, kind):
+    rows = _rows(f"ระเบียบวาระที่ 1 เรื่องเพื่อพิจารณา\nประธาน - เสนอ\n{line}\n")
+    assert [r.kind.value for r in rows["resolutions"]] == [kind]
+
+
+def test_short_keywords_are_not_split():
+    from extractors import patterns as P
+
+    assert not P.RESOLUTION_MARKER.match("ม ติดตามผลงาน")
+
+
+def test_on_a_scan_a_sub_item_whose_top_digit_was_misread_stays_under_its_item():
+    m = _segment_scan(
+        HEAD + "ระเบียบวาระที่ 1 เรื่องแจ้งเพื่อทราบ\n"
+        "9.9 นโยบายการลดความแออัดในโรงพยาบาล\n"  # ๑.๑ read as ๙.๙
+        "ประธาน : ให้ทุกแห่งจัดระบบนัดหมาย\n"
+    )
+    got = [(i.number, i.flags) for i in m.agenda_items]
+    assert got == [("1", ()), ("1.1", ("number read as 9.9",))]
+    # typed text is taken as written: 9.9 under item 1 is no sub-item of it
+    assert [
+        i.number for i in minutes_of(HEAD + "ระเบียบวาระที่ 1 เรื่องแจ้ง\n9.9 ข้อความ\n").agenda_items
+    ] == ["1"]

@@ -170,3 +170,14 @@ def test_ocr_specks_before_a_word_and_after_a_heading_are_dropped():
     kept = "ผศ.ดร.สมชาย อ.เมือง (ลงชื่อ) ........ผู้จดรายงาน 1.5 ล้านบาท"
     assert drop_specks(kept) == kept
     assert heading_status("ผู้ไม่มาประชุม .") is not None
+
+
+def test_the_meeting_as_a_label_after_a_line_that_reached_the_margin_starts_anew():
+    from pipeline.model import Document
+    from pipeline.paragraphs import paragraphs
+
+    speech = _line(1, "ประธาน : สำนักงานสาธารณสุขจังหวัดให้โรงพยาบาลทุกแห่งจัดระบบ", (300, 900, 2200, 960))
+    meeting = _line(2, "ที่ประชุม : รับทราบ", (300, 975, 900, 1035))
+    page = Page(1, 2480, 3508, "ocr", (speech, meeting))
+    paras = paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))
+    assert [p.text for p in paras][1] == "ที่ประชุม : รับทราบ"
