@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import itertools
 import re
 from dataclasses import replace
 
@@ -21,10 +23,11 @@ _NOT_TITLE = re.compile(
 )
 
 
-def parse_header(paragraphs: list[Paragraph]) -> Meeting:
+def parse_header(paragraphs: list[Paragraph], ocr: bool = False) -> Meeting:
     """Read the header paragraphs (everything before the first attendance list or agenda item)."""
     title_parts: list[str] = []
     meeting_no = date = venue = None
+    named: int | None = None
     flags: list[str] = []
     in_title = False
     for para in paragraphs:
@@ -39,6 +42,7 @@ def parse_header(paragraphs: list[Paragraph]) -> Meeting:
             meeting_no = _meeting_no(text)
         if date is None and (found := parse_thai_date(text)):
             date = found[0]
+            named = _named_weekday(text)
             flags.extend(_weekday_check(text, date))
         if venue is None and (m := P.VENUE.match(text)):
             venue = m["venue"].strip()
@@ -47,6 +51,9 @@ def parse_header(paragraphs: list[Paragraph]) -> Meeting:
         year = _year_of(" ".join(p.text for p in paragraphs))
         if year:
             meeting_no = f"{meeting_no}/{year}"
+    if ocr:
+        meeting_no, date, flags = _with_year_repaired(meeting_no, date, named, flags)
+    flags.extend(_year_check(meeting_no, date))
     start = next((t for p in paragraphs if (t := _time_in_header(p.text))), None)
     return Meeting(
         title=title,
@@ -58,6 +65,93 @@ def parse_header(paragraphs: list[Paragraph]) -> Meeting:
         source=paragraphs[0].span if paragraphs else None,
         flags=tuple(flags),
     )
+
+
+#: พ.ศ. years a minutes document can be dated: 2475 (1932) to 2600.
+_YEARS = range(2475, 2601)
+
+
+def _could_be(read: str) -> set[int]:
+    """The years OCR could have read as ``read``, by the known digit misreads (๖ read as ๐ or
+    ๒, ...), within :data:`_YEARS`: ``2505`` could be 2565, 2505, 2545..."""
+    options = [[d, *(t for t, misread in P.DIGIT_MISREADS.items() if d in misread)] for d in read]
+    return {y for digits in itertools.product(*options) if (y := int("".join(digits))) in _YEARS}
+
+
+def repair_year(
+    readings: list[int], weekday: int | None, day: tuple[int, int] | None
+) -> int | None:
+    """The year that every reading of it in the header could have been read from, when OCR read
+    it differently in different places or the named weekday says the date's year is wrong: the
+    candidate (``_could_be`` of every reading, on the named ``weekday`` of ``day`` = (month,
+    day)) that changes the fewest digits, if only one does. None when nothing is to be repaired.
+
+    >>> repair_year([2505, 2525], 4, (3, 4))  # ๒๕๖๕ read twice, ๖ misread both times
+    2565
+    >>> repair_year([2520, 2522], 3, (8, 10))  # ๒๕๖๖: 10 August 2566 was a Thursday
+    2566
+    >>> repair_year([2565, 2566], None, None) is None  # readings OCR cannot confuse: as written
+    True
+    """
+    if not readings:
+        return None
+    common = set.intersection(*(_could_be(str(r)) for r in readings))
+    if weekday is not None and day is not None:
+        common = {y for y in common if _weekday_of(y, *day) == weekday}
+    if not common:
+        return None
+
+    def changes(year: int) -> int:
+        return sum(a != b for r in readings for a, b in zip(str(year), str(r), strict=True))
+
+    best = min(common, key=changes)
+    if sum(changes(y) == changes(best) for y in common) > 1 or changes(best) == 0:
+        return None
+    return best
+
+
+def _weekday_of(be_year: int, month: int, day: int) -> int | None:
+    try:
+        return dt.date(be_year - 543, month, day).weekday()
+    except ValueError:
+        return None
+
+
+def _with_year_repaired(
+    meeting_no: str | None, date: dt.date | None, weekday: int | None, flags: list[str]
+) -> tuple[str | None, dt.date | None, list[str]]:
+    """The meeting number's year and the date's year put right where OCR misread them (see
+    :func:`repair_year`), flagged ``year read as <reading>``; anything else as it was."""
+    number, _, no_year = (meeting_no or "").partition("/")
+    readings = [int(no_year)] if re.fullmatch(r"2\d{3}", no_year) else []
+    if date is not None and 2400 <= date.year + 543 <= 2700:
+        readings.append(date.year + 543)
+    day = (date.month, date.day) if date is not None else None
+    year = repair_year(readings, weekday if date is not None else None, day)
+    if year is None:
+        return meeting_no, date, flags
+    flags = [f for f in flags if f != "weekday_disagrees"]
+    flags += [f"year read as {r}" for r in dict.fromkeys(readings) if r != year]
+    if no_year and re.fullmatch(r"2\d{3}", no_year):
+        meeting_no = f"{number}/{year}"
+    if date is not None:
+        with contextlib.suppress(ValueError):  # 29 February of a year without one: as read
+            date = date.replace(year=year - 543)
+    return meeting_no, date, flags
+
+
+def _year_check(meeting_no: str | None, date: dt.date | None) -> list[str]:
+    """``year_disagrees`` when the meeting number's year (ครั้งที่ 1/2566) and the date's are more
+    than a year apart (a fiscal-year numbering can put them one apart): one was misread."""
+    year = (meeting_no or "").partition("/")[2]
+    if date is None or not re.fullmatch(r"2\d{3}", year):
+        return []
+    return ["year_disagrees"] if abs(int(year) - (date.year + 543)) > 1 else []
+
+
+def _named_weekday(text: str) -> int | None:
+    m = P.WEEKDAY.search(text)
+    return next(i for i in range(7) if m[f"d{i}"]) if m else None
 
 
 def _weekday_check(text: str, date: dt.date) -> list[str]:

@@ -280,7 +280,8 @@ _MONTHS = "|".join(
 )
 THAI_DATE = re.compile(
     rf"(?:{tolerant('วัน')}\S{{0,10}}?{tolerant('ที่')}\s*)?(?P<day>\d{{1,2}})\s*(?:{tolerant('เดือน')}\s*)?"
-    rf"(?P<month>{_MONTHS})\s*(?:พ\s*\.?\s*ศ\s*\.?\s*)?(?P<year>\d{{4}})"
+    # the era: พ.ศ., or two letters with points that OCR made of it ("W.A.")
+    rf"(?P<month>{_MONTHS})\s*(?:พ\s*\.?\s*ศ\s*\.?\s*|\S\.\s?\S\.\s*)?(?P<year>\d{{4}})"
 )
 #: Thai weekday names, Monday first (``datetime.date.weekday()`` order).
 WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")

@@ -394,7 +394,9 @@ class Segmenter:
 
     # --- result -----------------------------------------------------------------------------------
     def minutes(self) -> Minutes:
-        meeting = parse_header(self.header)
+        meeting = parse_header(
+            self.header, ocr=any(p.page in self.ocr_pages for p in self.header)
+        )
         meeting = replace(
             meeting,
             start_time=self.start_time or meeting.start_time,

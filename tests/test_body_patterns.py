@@ -401,3 +401,36 @@ def test_on_a_scan_a_sub_item_whose_top_digit_was_misread_stays_under_its_item()
     assert [
         i.number for i in minutes_of(HEAD + "ระเบียบวาระที่ 1 เรื่องแจ้ง\n9.9 ข้อความ\n").agenda_items
     ] == ["1"]
+
+
+SCANNED_HEADER = (
+    "รายงานการประชุมสภาองค์การบริหารส่วนตำบลท่าทราย\n"
+    "สมัยสามัญ สมัยที่ 3 ครั้งที่ 1/2522\n"  # ๒๕๖๖ with ๖ read as ๒
+    "วันพฤหัสบดีที่ 10 สิงหาคม 2520\n"  # and as ๐: 10 August 2566 was a Thursday
+    "ระเบียบวาระที่ 1 เรื่องแจ้งเพื่อทราบ\n"
+)
+
+
+def test_a_header_year_ocr_misread_is_put_right_by_its_readings_and_weekday():
+    meeting = _segment_scan(SCANNED_HEADER).meeting
+    assert (meeting.meeting_no, str(meeting.date)) == ("1/2566", "2023-08-10")
+    assert meeting.flags == ("year read as 2522", "year read as 2520")
+
+
+def test_typed_header_years_are_kept_as_written_and_flagged():
+    meeting = minutes_of(SCANNED_HEADER).meeting
+    assert (meeting.meeting_no, str(meeting.date)) == ("1/2522", "1977-08-10")
+    assert meeting.flags == ("weekday_disagrees", "year_disagrees")
+
+
+def test_a_fiscal_year_numbering_one_year_apart_is_no_disagreement():
+    meeting = minutes_of(
+        "รายงานการประชุมคณะกรรมการ\nครั้งที่ 1/2567\nวันอาทิตย์ที่ 15 ตุลาคม 2566\nระเบียบวาระที่ 1 เรื่องแจ้ง\n"
+    ).meeting
+    assert meeting.flags == ()
+
+
+def test_an_era_ocr_read_as_latin_letters_still_dates_the_meeting():
+    from extractors.values import parse_thai_date
+
+    assert str(parse_thai_date("วันศุกร์ที่ 4 เดือนมีนาคม W.A. 2565")[0]) == "2022-03-04"
