@@ -17,6 +17,7 @@ from pipeline.model import Document, Line, Paragraph
 STARTS_NEW = re.compile(
     r"^(?:[-–•*·]|\(?\d{1,3}(?:\.\d{1,2})*\s*[.)]|\d{1,2}\.\d|ระเบียบวาระ|วาระที|มติ|ลงชื่อ|\("
     r"|ที่?ประชุม\s*[:：\-–]"  # the meeting as a label: "ที่ประชุม : รับทราบ"
+    r"|ที่?ประชุม(?:มีมติ|พิจารณา|รับทราบ|เห็นชอบ|อนุมัติ)"  # a decision: "ที่ประชุมมีมติ..."
     r"|\S{1,3}[.)]\s)"  # a list number OCR misread ("cn. นายพงษ์เทพ" for ๓.)
 )
 NUMBERED = re.compile(r"^\(?\d{1,3}\s*[.)]")
@@ -41,7 +42,9 @@ def _wraps(group: list[Line], line: Line, left: float, right: float, line_height
     if not close or STARTS_NEW.match(line.text) or heading_status(line.text) is not None:
         return False  # an attendance heading ("ผู้มาประชุม") after a line that reached the margin
     indent, shortfall = prev.bbox.x0 - left, right - prev.bbox.x1
-    centred = indent > 0.03 * width and abs(indent - shortfall) < 0.05 * width
+    # a centred line (a title) has wide margins on both sides; a first line indented by a tab
+    # that fills the width to within a word is the start of a wrapped paragraph
+    centred = indent > 0.08 * width and abs(indent - shortfall) < 0.05 * width
     row = group[0]
     if "\t" in row.text:  # a table row continues only inside its cells, right of the row number
         # A numbered row's first cell may wrap under its number, with later cells beside it.

@@ -181,3 +181,23 @@ def test_the_meeting_as_a_label_after_a_line_that_reached_the_margin_starts_anew
     page = Page(1, 2480, 3508, "ocr", (speech, meeting))
     paras = paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))
     assert [p.text for p in paras][1] == "ที่ประชุม : รับทราบ"
+
+
+def test_an_indented_first_line_that_fills_the_width_wraps_and_a_decision_starts_anew():
+    from pipeline.model import Document
+    from pipeline.paragraphs import paragraphs
+
+    # the text of a label alone on its line, indented by a tab, wraps onto a line at the margin
+    first = _line(
+        1, "ขอโอนงบประมาณ จำนวน 120,000 บาท ไปตั้งจ่ายเป็นค่าจัดซื้อเครื่องตัด", (412, 1290, 2139, 1352)
+    )
+    wrapped = _line(
+        2, "หญ้าแบบข้อแข็ง จำนวน 10 เครื่อง ราคาตามท้องตลาดทั่วไปในพื้นที่ตำบล", (320, 1368, 2205, 1430)
+    )
+    decision = _line(3, "ที่ประชุมมีมติเห็นชอบ 5 เสียง", (320, 1446, 1200, 1508))
+    title = _line(4, "รายงานการประชุมสภาเทศบาล", (900, 1600, 1625, 1660))  # centred: stays apart
+    after = _line(5, "สมัยสามัญ สมัยที่ 3", (1000, 1675, 1525, 1735))
+    page = Page(1, 2480, 3508, "ocr", (first, wrapped, decision, title, after))
+    texts = [p.text for p in paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))]
+    assert texts[0].endswith("เครื่องตัดหญ้าแบบข้อแข็ง จำนวน 10 เครื่อง ราคาตามท้องตลาดทั่วไปในพื้นที่ตำบล")
+    assert texts[1:] == ["ที่ประชุมมีมติเห็นชอบ 5 เสียง", "รายงานการประชุมสภาเทศบาล", "สมัยสามัญ สมัยที่ 3"]
