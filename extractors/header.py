@@ -93,8 +93,8 @@ def repair_year(
     >>> repair_year([2565, 2566], None, None) is None  # readings OCR cannot confuse: as written
     True
     """
-    if not readings:
-        return None
+    if not readings or (len(readings) < 2 and weekday is None):
+        return None  # one reading and no weekday: nothing to check it against
     common = set.intersection(*(_could_be(str(r)) for r in readings))
     if weekday is not None and day is not None:
         common = {y for y in common if _weekday_of(y, *day) == weekday}

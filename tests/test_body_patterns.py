@@ -434,3 +434,10 @@ def test_an_era_ocr_read_as_latin_letters_still_dates_the_meeting():
     from extractors.values import parse_thai_date
 
     assert str(parse_thai_date("วันศุกร์ที่ 4 เดือนมีนาคม W.A. 2565")[0]) == "2022-03-04"
+
+
+def test_a_lone_header_year_with_nothing_to_check_it_against_is_kept():
+    from extractors.header import repair_year
+
+    assert repair_year([2420], None, None) is None  # even outside the years minutes are dated
+    assert repair_year([2522], None, None) is None
