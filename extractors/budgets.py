@@ -12,7 +12,7 @@ from pythainlp.tokenize import word_tokenize
 
 from extractors import patterns as P
 from extractors.values import parse_amount, words_match_amount
-from pipeline.model import BudgetLine, Minutes
+from pipeline.model import BudgetLine, Minutes, Paragraph
 
 
 def is_unit_price(before: str, after: str) -> bool:
@@ -69,29 +69,41 @@ def _separators_repaired(number: str) -> tuple[str, tuple[str, ...]]:
     return number, flags
 
 
-def _title_year(titles: dict[str, int | None], item: str | None) -> int | None:
-    """The fiscal year stated in the title of the item or of the nearest parent that states one
-    ("3.1 แผนจัดซื้อ ... ปีงบประมาณ ๒๕๖๖" covers 3.1.1 and 3.1.2)."""
-    number = item or ""
-    while number:
-        if year := titles.get(number):
+class _Titles:
+    """What the agenda titles say about the amounts under them: the fiscal year (of the item or
+    its nearest parent) and, for an item titled by its project ("4.2.2 โครงการอบรม..."), the
+    purpose. Used where the amount's own paragraph says neither."""
+
+    def __init__(self, minutes: Minutes):
+        self.years = {
+            it.number: _fiscal_year(it.title, P.FISCAL_YEAR_EXPLICIT) for it in minutes.agenda_items
+        }
+        self.projects = {
+            it.number: P.PURPOSE_TRAILERS.sub("", it.title).strip()
+            for it in minutes.agenda_items
+            if P.PROJECT_TITLE.match(it.title)
+        }
+
+    def purpose(self, item: str | None, before: str, after: str) -> str | None:
+        return _purpose(before, after) or self.projects.get(item or "")
+
+    def fiscal_year(self, item: str | None, before: str) -> int | None:
+        """The year stated before the amount, else in the title of its item or of the nearest
+        parent that states one ("3.1 แผนจัดซื้อ ... ปีงบประมาณ ๒๕๖๖" covers 3.1.1 and 3.1.2)."""
+        if year := _fiscal_year(before):
             return year
-        number = number.rpartition(".")[0]
-    return None
+        number = item or ""
+        while number:
+            if year := self.years.get(number):
+                return year
+            number = number.rpartition(".")[0]
+        return None
 
 
 def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
     """Every amount in baht that is not a unit price; the fiscal year is the one stated before it
     in the same paragraph, else the one in its agenda item's title ("ญัตติขอโอนงบประมาณ ... ๒๕๖๖")."""
-    titles = {
-        it.number: _fiscal_year(it.title, P.FISCAL_YEAR_EXPLICIT) for it in minutes.agenda_items
-    }
-    # an item titled by its project ("4.2.2 โครงการอบรม...") names the purpose of its amounts
-    projects = {
-        it.number: P.PURPOSE_TRAILERS.sub("", it.title).strip()
-        for it in minutes.agenda_items
-        if P.PROJECT_TITLE.match(it.title)
-    }
+    titles = _Titles(minutes)
     rows = []
     for item, para in minutes.content:
         text = para.text
@@ -119,13 +131,13 @@ def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
                     amount_thb=amount,
                     text=phrase,
                     source=para.span_of(m.start(), m.end("unit")),
-                    purpose=_purpose(before, after) or projects.get(item or ""),
-                    fiscal_year=_fiscal_year(before) or _title_year(titles, item),
+                    purpose=titles.purpose(item, before, after),
+                    fiscal_year=titles.fiscal_year(item, before),
                     flags=flags,
                 )
             )
             previous_end = m.end("unit")
-        rows.extend(_amounts_in_words(item, para, titles, projects))
+        rows.extend(_amounts_in_words(item, para, titles))
     return rows
 
 
@@ -139,7 +151,7 @@ def _words_to_number(words: str) -> int | None:
         return None
 
 
-def _amounts_in_words(item, para, titles, projects) -> list[BudgetLine]:
+def _amounts_in_words(item: str | None, para: Paragraph, titles: _Titles) -> list[BudgetLine]:
     """Amounts written only in words ("งบประมาณสองล้านบาทถ้วน"), read with pythainlp's
     ``thaiword_to_num`` and flagged ``amount_in_words``; a spelled-out form in parentheses after
     digits is a check on them (see ``amount_words_disagree``), not an amount of its own."""
@@ -163,8 +175,8 @@ def _amounts_in_words(item, para, titles, projects) -> list[BudgetLine]:
                 amount_thb=amount,
                 text=text[start : m.end()].strip(),
                 source=para.span_of(m.start(), m.end()),
-                purpose=_purpose(text[: m.start()], text[m.end() :]) or projects.get(item or ""),
-                fiscal_year=_fiscal_year(text[: m.start()]) or _title_year(titles, item),
+                purpose=titles.purpose(item, text[: m.start()], text[m.end() :]),
+                fiscal_year=titles.fiscal_year(item, text[: m.start()]),
                 flags=("amount_in_words",),
             )
         )

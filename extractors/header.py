@@ -123,7 +123,8 @@ def _with_year_repaired(
     """The meeting number's year and the date's year put right where OCR misread them (see
     :func:`repair_year`), flagged ``year read as <reading>``; anything else as it was."""
     number, _, no_year = (meeting_no or "").partition("/")
-    readings = [int(no_year)] if re.fullmatch(r"2\d{3}", no_year) else []
+    has_year = bool(re.fullmatch(r"2\d{3}", no_year))
+    readings = [int(no_year)] if has_year else []
     if date is not None and 2400 <= date.year + 543 <= 2700:
         readings.append(date.year + 543)
     day = (date.month, date.day) if date is not None else None
@@ -132,7 +133,7 @@ def _with_year_repaired(
         return meeting_no, date, flags
     flags = [f for f in flags if f != "weekday_disagrees"]
     flags += [f"year read as {r}" for r in dict.fromkeys(readings) if r != year]
-    if no_year and re.fullmatch(r"2\d{3}", no_year):
+    if has_year:
         meeting_no = f"{number}/{year}"
     if date is not None:
         with contextlib.suppress(ValueError):  # 29 February of a year without one: as read

@@ -365,11 +365,12 @@ SCALE = {"ล้าน": 1_000_000, "แสน": 100_000, "หมื่น": 10_
 #: Digits and a point just before an amount's number, mid-sentence ("จำนวน 1. 2 ล้านบาท"): OCR
 #: broke the number at its point; not at the start of a line, where "1." is a list number.
 SPLIT_NUMBER = re.compile(r"(?<=\S\s)(\d{1,3})[.,]\s+$")
-_NUMBER_WORD = r"(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน)"
+_FIRST_NUMBER_WORD = r"(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่)"  # how a numeral begins
+_NUMBER_WORD = rf"(?:{_FIRST_NUMBER_WORD}|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน)"
 #: An amount written only in words: "สองล้านบาทถ้วน", "หนึ่งแสนห้าพันบาทห้าสิบสตางค์"; it starts
 #: with a digit word (a bare "ล้านบาท" follows digits and is read with them).
 AMOUNT_WORDS_ONLY = re.compile(
-    rf"(?<![\d.,])(?<![\d.,]\s)(?P<words>(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่){_NUMBER_WORD}*)"
+    rf"(?<![\d.,])(?<![\d.,]\s)(?P<words>{_FIRST_NUMBER_WORD}{_NUMBER_WORD}*)"
     rf"(?P<unit>บาท)(?:ถ้วน|(?P<satang>{_NUMBER_WORD}+)สตางค์)?"
 )
 #: The amount spelled out in brackets right after it: "๓๕๐,๐๐๐ บาท (สามแสนห้าหมื่นบาทถ้วน)"
