@@ -240,10 +240,11 @@ def scores(expected: int, found: int, matched: int) -> tuple[float, float, float
 
 
 def input_kind(path: Path) -> str:
-    """``scan`` or ``text`` by the sample's file naming (``minutes-scan.pdf``, ``-text.pdf``)."""
-    return (
-        "scan" if "scan" in path.stem or path.suffix.lower() in {".png", ".jpg", ".tif"} else "text"
-    )
+    """``scan``, ``damaged`` (a text layer with damaged ToUnicode maps) or ``text``, by the
+    sample's file naming (``minutes-scan.pdf``, ``minutes-damaged.pdf``, ``minutes-text.pdf``)."""
+    if "scan" in path.stem or path.suffix.lower() in {".png", ".jpg", ".tif"}:
+        return "scan"
+    return "damaged" if "damaged" in path.stem else "text"
 
 
 def main() -> None:

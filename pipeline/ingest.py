@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,15 @@ from pipeline.errors import InputFileError, MinutesError
 from pipeline.layout import chars_to_lines
 from pipeline.model import DocKind, Document, Line, Page
 from pipeline.ocr import OcrEngine
+from pipeline.textlayer import (
+    PUA_THAI,
+    Damage,
+    Remapped,
+    measure,
+    page_texts,
+    plural,
+    remap_fonts,
+)
 
 TEXT_EXTENSIONS = {".txt"}
 PDF_EXTENSIONS = {".pdf"}
@@ -282,13 +292,17 @@ _CACHED: dict[tuple[str, int, int], tuple[Any, Any]] = {}
 _PDF_LOCK = threading.RLock()
 
 
+def _pdf_key(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
 def _open_pdf_pair(path: Path) -> tuple[Any, Any]:
     """The PDF opened with pypdfium2 (rendering) and pdfplumber (text layer), kept open while
     this process reads its pages; opening another file closes it."""
     import pdfplumber
 
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    key = _pdf_key(path)
     if key not in _CACHED:
         close_cached()
         pdf = open_pdf(path)
@@ -307,6 +321,54 @@ def close_cached() -> None:
             plumb.close()
             pdf.close()
         _CACHED.clear()
+        for remapped in _REMAPPED.values():
+            if remapped is not None:
+                remapped[0].close()
+        _REMAPPED.clear()
+
+
+#: The open PDF's copy with its fonts' ToUnicode maps rebuilt (pdfplumber, and what changed),
+#: made when a page first shows damage; None when the fonts give nothing to rebuild them from.
+_REMAPPED: dict[tuple[str, int, int], tuple[Any, Remapped] | None] = {}
+
+
+def _remapped_plumb(path: Path) -> tuple[Any, Remapped] | None:
+    import pdfplumber
+
+    key = _pdf_key(path)
+    if key not in _REMAPPED:
+        remapped = remap_fonts(path)
+        _REMAPPED[key] = (
+            (pdfplumber.open(io.BytesIO(remapped.data)), remapped) if remapped else None
+        )
+    return _REMAPPED[key]
+
+
+def _page_chars(path: Path, index: int, chars: list[dict]) -> tuple[list[dict], Damage, str]:
+    """A page's text-layer characters, its signs of damage and a note of any repair.
+
+    When the characters show damage, the same page of a copy whose ToUnicode maps were rebuilt
+    from the embedded fonts (:func:`pipeline.textlayer.remap_fonts`) is read instead, if that
+    has less damage."""
+    damage = measure(page_texts(chars))
+    if not damage.count:
+        return chars, damage, ""
+    remapped = _remapped_plumb(path)
+    if remapped is not None:
+        plumb, how = remapped
+        fixed_page = plumb.pages[index]
+        try:
+            fixed = fixed_page.chars
+        finally:
+            fixed_page.close()
+        after = measure(page_texts(fixed))
+        if after.count < damage.count:
+            note = (
+                f"ToUnicode rebuilt from the embedded fonts: {plural(how.glyphs, 'glyph')} "
+                f"re-mapped in {plural(how.fonts, 'font')} (before: {damage.describe()})"
+            )
+            return fixed, after, note
+    return chars, damage, ""
 
 
 def _locate_pdf_page(path: Path, index: int, config: OcrConfig) -> Page | PageToOcr:
@@ -317,11 +379,16 @@ def _locate_pdf_page(path: Path, index: int, config: OcrConfig) -> Page | PageTo
         pdf, plumb = _open_pdf_pair(path)
         plumb_page = plumb.pages[index]
         try:
-            lines = chars_to_lines(plumb_page.chars, scale)
+            chars, damage, note = _page_chars(path, index, plumb_page.chars)
+            lines = chars_to_lines(chars, scale)
         except Exception as exc:  # pdfminer raises many types on broken content streams
             reason = f"text layer unreadable ({type(exc).__name__}); OCR"
         else:
-            usable, reason = judge_text_layer("".join(ln.text for ln in lines), config)
+            usable, reason = judge_text_layer("".join(ln.text for ln in lines), config, damage)
+            if note:
+                reason = (
+                    f"{reason}; {note}" if usable else reason.replace("; OCR", f" ({note}); OCR")
+                )
             if usable:
                 width, height = (
                     round(float(plumb_page.width) * scale),
@@ -345,18 +412,28 @@ def _locate_pdf_page(path: Path, index: int, config: OcrConfig) -> Page | PageTo
     return PageToOcr(page_no, reason, render)
 
 
-def judge_text_layer(text: str, config: OcrConfig) -> tuple[bool, str]:
+def judge_text_layer(
+    text: str, config: OcrConfig, damage: Damage | None = None
+) -> tuple[bool, str]:
     """Whether a page's text layer can be trusted, and why (recorded with the page)."""
     chars = [ch for ch in text if not ch.isspace()]
     if len(chars) < config.min_text_chars:
         return False, f"no usable text layer ({len(chars)} characters); OCR"
-    bad = sum(1 for ch in chars if 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd") + text.count(
-        "(cid:"
-    )
+    bad = sum(
+        1 for ch in chars if (0xE000 <= ord(ch) <= 0xF8FF and ch not in PUA_THAI) or ch == "\ufffd"
+    ) + text.count("(cid:")
     share = bad / len(chars)
     if share > config.max_bad_char_share:
         return False, f"text layer has {share:.0%} unmappable glyphs (Private Use Area / cid); OCR"
-    return True, f"text layer: {len(chars)} characters"
+    if damage is not None and damage.damaged:
+        return False, f"text layer damaged ({damage.describe()}); OCR"
+    legacy = sum(1 for ch in chars if ch in PUA_THAI)
+    notes = [f"text layer: {len(chars)} characters"]
+    if legacy:
+        notes.append(f"{plural(legacy, 'legacy Thai PUA form')} mapped")
+    if damage is not None and damage.count:
+        notes.append(f"{damage.describe()} left as read")
+    return True, "; ".join(notes)
 
 
 def _same(image):  # a render() for a page image already in memory

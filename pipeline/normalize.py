@@ -17,6 +17,7 @@ from pythainlp.util import thai_digit_to_arabic_digit
 from pipeline.config import NormalizeConfig
 from pipeline.model import Document, Line, Page
 from pipeline.spelling import repair_marks
+from pipeline.textlayer import legacy_thai_forms
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u3000]")
@@ -62,6 +63,7 @@ def unicode_nfc(text: str) -> str:
 
 STEPS: tuple[Callable[[str], str], ...] = (
     unicode_nfc,
+    legacy_thai_forms,
     remove_invisible,
     thai_digits_to_arabic,
     canonical_dots,

@@ -229,7 +229,8 @@ class Segmenter:
         if m:
             first, _, rest = m[1].partition(".")
             if first != top and (
-                first == self.top_read.get(top) or (self.on_ocr_page and P.misread_digits(top, first))
+                first == self.top_read.get(top)
+                or (self.on_ocr_page and P.misread_digits(top, first))
             ):
                 # the top-level number misread ("5.3" under 4, as the heading's "5" was, or
                 # "9.9" under 1: ๑ read as ๙)
@@ -394,9 +395,7 @@ class Segmenter:
 
     # --- result -----------------------------------------------------------------------------------
     def minutes(self) -> Minutes:
-        meeting = parse_header(
-            self.header, ocr=any(p.page in self.ocr_pages for p in self.header)
-        )
+        meeting = parse_header(self.header, ocr=any(p.page in self.ocr_pages for p in self.header))
         meeting = replace(
             meeting,
             start_time=self.start_time or meeting.start_time,

@@ -95,15 +95,24 @@ def to_html(text: str, font: str) -> str:
     return f"<html><head><meta charset='utf-8'><style>{CSS.format(font=font)}</style></head><body>{''.join(parts)}</body></html>"
 
 
-def _exact_to_unicode() -> None:
-    """Make WeasyPrint's ToUnicode map exact for Thai.
+#: How the text-layer PDF maps glyphs to text (``--text-layer``).
+TEXT_LAYERS = ("exact", "producer", "legacy")
+_text_layer = "exact"
 
-    WeasyPrint maps a glyph to the text of the first cluster it was drawn in. Thai fonts draw
-    SARA AM as NIKHAHIT + SARA AA glyphs and use shifted variants of marks, so SARA AA ends up
-    mapped to "ำ" everywhere ("กำร" for การ, the damage seen in real TH Sarabun PDFs). Each glyph
-    is mapped instead to the character its name says ("uni0E49.low" → U+0E49), or to the
-    character the font's cmap gives it; a decomposed SARA AM then extracts as NIKHAHIT + SARA AA,
-    which normalisation composes.
+
+def _patch_to_unicode() -> None:
+    """Let ``_text_layer`` decide WeasyPrint's ToUnicode map for Thai.
+
+    - ``producer``: WeasyPrint's own map, which gives a glyph the text of the first cluster it
+      was drawn in. Thai fonts draw SARA AM as NIKHAHIT + SARA AA glyphs and use shifted
+      variants of marks, so glyphs end up with no text or the wrong mark (``ผ้้`` for ผู้,
+      ``ต าบล`` for ตำบล): the damage of real Thai PDFs.
+    - ``exact``: each glyph maps to the character its name says (``uni0E49.low`` → U+0E49) or
+      the font's cmap gives it; a decomposed SARA AM extracts as NIKHAHIT + SARA AA, which
+      normalisation composes.
+    - ``legacy``: what a producer writes from a legacy Thai font's cmap (TH Sarabun-style):
+      shifted and lowered variants as their Private Use Area code points (U+F700-U+F71A), the
+      SARA AA glyph as "ำ" and NIKHAHIT as nothing, so การ extracts as ``กำร``.
     """
     import weasyprint.pdf as wpdf
     from fontTools.ttLib import TTFont
@@ -115,30 +124,40 @@ def _exact_to_unicode() -> None:
 
     def build(pdf, fonts, compress, subset, options):
         for font in fonts.values():
-            if font.bitmap or not font.to_unicode:
+            if _text_layer == "producer" or font.bitmap or not font.to_unicode:
                 continue
             tt = TTFont(io.BytesIO(font.file_content), fontNumber=font.index)
             order = tt.getGlyphOrder()
-            by_glyph = {
-                tt.getGlyphID(name): chr(code) for code, name in reversed(tt.getBestCmap().items())
-            }
+            by_glyph, pua = {}, {}
+            for code, name in reversed(tt.getBestCmap().items()):
+                (pua if 0xE000 <= code <= 0xF8FF else by_glyph)[tt.getGlyphID(name)] = chr(code)
             for gid in font.to_unicode:
                 base = order[gid].split(".")[0] if gid < len(order) else ""
                 if re.fullmatch(r"uni[0-9A-F]{4}", base):
                     font.to_unicode[gid] = chr(int(base[3:], 16))
                 elif gid in by_glyph:
                     font.to_unicode[gid] = by_glyph[gid]
+                if _text_layer == "legacy":
+                    if gid in pua and gid not in by_glyph:
+                        font.to_unicode[gid] = pua[gid]
+                    elif font.to_unicode[gid] == "\u0e32":
+                        font.to_unicode[gid] = "\u0e33"
+                    elif font.to_unicode[gid] == "\u0e4d":
+                        font.to_unicode[gid] = ""
         return original(pdf, fonts, compress, subset, options)
 
     wfonts.build_fonts_dictionary = wpdf.build_fonts_dictionary = build
     wfonts._thaiminutes_patched = True
 
 
-def render_text_pdf(text: str, font: str, exact_text_layer: bool = True) -> bytes:
+def render_text_pdf(text: str, font: str, text_layer: str = "exact") -> bytes:
+    global _text_layer
     from weasyprint import HTML
 
-    if exact_text_layer:
-        _exact_to_unicode()
+    if text_layer not in TEXT_LAYERS:
+        raise ValueError(f"text_layer must be one of {TEXT_LAYERS}")
+    _patch_to_unicode()
+    _text_layer = text_layer
     return HTML(string=to_html(text, font)).write_pdf()
 
 
@@ -171,6 +190,11 @@ def main() -> None:
     parser.add_argument("text", type=Path)
     parser.add_argument("--font", default="Laksaman")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--damaged",
+        choices=TEXT_LAYERS[1:],
+        help="also write minutes-damaged.pdf, whose text layer has this kind of damage",
+    )
     args = parser.parse_args()
     text = args.text.read_text(encoding="utf-8")
     text_pdf = render_text_pdf(text, args.font)
@@ -178,6 +202,9 @@ def main() -> None:
     Path(f"{stem}-text.pdf").write_bytes(text_pdf)
     Path(f"{stem}-scan.pdf").write_bytes(render_scan_pdf(text_pdf, args.seed))
     print(f"wrote {stem}-text.pdf and {stem}-scan.pdf")
+    if args.damaged:
+        Path(f"{stem}-damaged.pdf").write_bytes(render_text_pdf(text, args.font, args.damaged))
+        print(f"wrote {stem}-damaged.pdf ({args.damaged} text layer)")
 
 
 if __name__ == "__main__":
