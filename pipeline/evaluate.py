@@ -11,6 +11,7 @@ unless ``--live``) and compared with it.
 from __future__ import annotations
 
 import argparse
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from typing import Any
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
+from extractors import patterns as P
 from pipeline.config import PipelineConfig
 from pipeline.model import Page
 from pipeline.normalize import normalize_text
@@ -62,6 +64,84 @@ def cer(reference: str, hypothesis: str) -> float:
     """Character error rate, whitespace ignored: edit distance / reference length."""
     ref, hyp = _WS.sub("", reference), _WS.sub("", hypothesis)
     return Levenshtein.distance(ref, hyp) / max(1, len(ref))
+
+
+def page_cer(reference: str, pages: list[str]) -> list[float]:
+    """Character error rate of each page of a reading (whitespace ignored) against the whole
+    reference: the document is aligned once, and each edit, and each reference character, is
+    counted on the page of the reading it falls on. The pages' edits add up to the document's."""
+    ref = _WS.sub("", reference)
+    texts = [_WS.sub("", page) for page in pages]
+    hyp = "".join(texts)
+    starts = [0]
+    for text in texts:
+        starts.append(starts[-1] + len(text))
+
+    def page_of(j: int) -> int:  # the page of reading position j (an end position: the last page)
+        j = min(j, max(0, len(hyp) - 1))
+        return max(0, bisect.bisect_right(starts, j) - 1) if texts else 0
+
+    edits = [0] * max(1, len(texts))
+    chars = [0] * max(1, len(texts))
+    for op in Levenshtein.opcodes(ref, hyp):
+        n_ref, n_hyp = op.src_end - op.src_start, op.dest_end - op.dest_start
+        if op.tag == "equal":
+            for k in range(n_hyp):
+                chars[page_of(op.dest_start + k)] += 1
+            continue
+        page = page_of(op.dest_start)
+        edits[page] += max(n_ref, n_hyp)
+        chars[page] += n_ref
+    return [e / c if c else float(e > 0) for e, c in zip(edits, chars, strict=True)]
+
+
+#: What digit accuracy is measured on, in the reference text: the digits of amounts (before
+#: บาท), of times (09.30 น.) and of dates (day and year).
+DIGIT_FIELDS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
+    "amounts": (P.AMOUNT, ("num",)),
+    "times": (P.TIME, ("h", "m")),
+    "dates": (P.THAI_DATE, ("day", "year")),
+}
+
+
+def digit_accuracy(reference: str, hypothesis: str) -> dict[str, tuple[int, int, int, int]]:
+    """For amounts, times and dates in the reference: (digits, digits read right, values,
+    values read exactly), by aligning the two texts with whitespace ignored. A digit is right when
+    the alignment pairs it with the same digit; a value is exact when all its digits are right
+    and nothing was inserted among them."""
+    keep = [i for i, ch in enumerate(reference) if not ch.isspace()]
+    stripped_at = {i: k for k, i in enumerate(keep)}
+    ref = "".join(reference[i] for i in keep)
+    hyp = _WS.sub("", hypothesis)
+    right = [False] * len(ref)
+    inserted_before = [False] * (len(ref) + 1)
+    for op in Levenshtein.opcodes(ref, hyp):
+        if op.tag == "equal":
+            for k in range(op.src_start, op.src_end):
+                right[k] = True
+        elif op.tag == "insert":
+            inserted_before[op.src_start] = True
+    out: dict[str, tuple[int, int, int, int]] = {}
+    for kind, (pattern, groups) in DIGIT_FIELDS.items():
+        digits = good = values = exact = 0
+        for m in pattern.finditer(reference):
+            spans = [m.span(g) for g in groups if m.group(g)]
+            positions = [
+                stripped_at[i]
+                for a, b in spans
+                for i in range(a, b)
+                if i in stripped_at and reference[i].isdigit()
+            ]
+            if not positions:
+                continue
+            ok = [right[k] for k in positions]
+            digits += len(ok)
+            good += sum(ok)
+            values += 1
+            inner = any(inserted_before[k] for k in positions[1:])
+            exact += all(ok) and not inner
+        out[kind] = (digits, good, values, exact)
+    return out
 
 
 def _similar(a: str | None, b: str | None) -> float:
@@ -171,8 +251,31 @@ def evaluate(samples: Path, live: bool = False) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     notes: list[str] = []
+    by_page = [
+        "",
+        "## Character error rate by page",
+        "",
+        "Each reading aligned once with the ground truth (whitespace ignored); edits counted on "
+        "the page they fall on.",
+        "",
+        "| sample | input | page | method | CER before repair | CER |",
+        "|---|---|---|---|---|---|",
+    ]
+    digit_rows = [
+        "",
+        "## Digits",
+        "",
+        "Digits of the amounts, times and dates of the ground truth, read right (aligned with "
+        "the same digit), and values read exactly.",
+        "",
+        "| sample | input | amount digits | amounts exact | time digits | times exact "
+        "| date digits | dates exact |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     # (input kind, table) -> [expected, found, matched] summed over samples
     totals: dict[tuple[str, str], list[int]] = {}
+    # (input kind, field) -> [digits, right, values, exact]
+    digit_totals: dict[tuple[str, str], list[int]] = {}
     for sample in sorted(p for p in samples.iterdir() if (p / "source" / "minutes.txt").exists()):
         truth_path = sample / "source" / "minutes.txt"
         truth = process_document(truth_path, config)
@@ -185,6 +288,27 @@ def evaluate(samples: Path, live: bool = False) -> str:
             # the same reading without the post-OCR mark repair: what the repair gains
             unrepaired = process_document(path, without_repair, engine)
             before = cer(truth.text or reference, unrepaired.text or "")
+            methods = [p["method"] for p in result.rows["pages"]]
+            for number, (b, a) in enumerate(
+                zip(
+                    page_cer(truth.text or reference, (unrepaired.text or "").split("\f")),
+                    page_cer(truth.text or reference, (result.text or "").split("\f")),
+                    strict=False,
+                ),
+                start=1,
+            ):
+                method = methods[number - 1] if number <= len(methods) else ""
+                by_page.append(
+                    f"| {sample.name} | {path.name} | {number} | {method} | {b:.2%} | {a:.2%} |"
+                )
+            digits = digit_accuracy(truth.text or reference, result.text or "")
+            cells = []
+            for field, counts in digits.items():
+                total = digit_totals.setdefault((input_kind(path), field), [0, 0, 0, 0])
+                for i, n in enumerate(counts):
+                    total[i] += n
+                cells += [f"{counts[1]}/{counts[0]}", f"{counts[3]}/{counts[2]}"]
+            digit_rows.append(f"| {sample.name} | {path.name} | " + " | ".join(cells) + " |")
             report = compare(truth, result)
             pages = result.rows["documents"][0]["pages"]
             first = True
@@ -227,7 +351,24 @@ def evaluate(samples: Path, live: bool = False) -> str:
         summary.append(
             f"| {kind} | {table} | {expected} | {found} | {matched} | {p:.2f} | {rc:.2f} | {f1:.2f} |"
         )
-    return "\n".join(out + summary + ["", "## Differences", "", *(notes or ["none"])]) + "\n"
+    summary += [
+        "",
+        "## Digits by input kind",
+        "",
+        "| input | field | digits | read right | share | values | exact | share |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for (kind, field), (n, right, values, exact) in sorted(digit_totals.items()):
+        summary.append(
+            f"| {kind} | {field} | {n} | {right} | {right / max(1, n):.1%} | {values} | {exact} "
+            f"| {exact / max(1, values):.1%} |"
+        )
+    return (
+        "\n".join(
+            out + summary + digit_rows + by_page + ["", "## Differences", "", *(notes or ["none"])]
+        )
+        + "\n"
+    )
 
 
 def scores(expected: int, found: int, matched: int) -> tuple[float, float, float]:
