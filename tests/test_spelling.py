@@ -88,3 +88,28 @@ def test_the_default_repairer_is_built_once_whichever_thread_asks():
     with ThreadPoolExecutor(4) as pool:
         built = list(pool.map(lambda _: MarkRepairer.default(), range(4)))
     assert all(r is built[0] for r in built)
+
+
+def test_amounts_ocr_read_from_thai_digits_are_flagged_and_others_are_not():
+    from pipeline.model import Document
+    from pipeline.tables import flag_uncertain_sources, read_from_thai_digits
+
+    assert read_from_thai_digits("งบประมาณ 250,220 บาท", ["งบประมาณ ๒๕๐,๒๒๐ บาท"])
+    # the date on the line is in Thai digits, the amount is not
+    assert not read_from_thai_digits(
+        "งบประมาณ 180,000 บาท", ["เมื่อ ๑๓ ก.ย. ๒๕๖๖ งบประมาณ 180,000 บาท"]
+    )
+    assert not read_from_thai_digits("วงเงินสองแสนบาทถ้วน", ["วงเงินสองแสนบาทถ้วน"])
+    # split over two lines: the Thai digits of either line decide
+    assert read_from_thai_digits("จำนวน 1,250,000 บาท", ["จำนวน ๑,๒๕๐,", "๐๐๐ บาท"])
+
+    def flags_of(origin: str, raw: str) -> str | None:
+        line = Line(1, "งบประมาณ 680,620 บาท", raw, confidence=0.95 if origin == "ocr" else None)
+        doc = Document("d", "x.pdf", "scanned_pdf", (Page(1, 10, 10, origin, (line,)),))
+        budgets = [{"page": 1, "line": 1, "text": "งบประมาณ 680,620 บาท", "flags": None}]
+        flag_uncertain_sources({"budgets": budgets}, doc)
+        return budgets[0]["flags"]
+
+    assert flags_of("ocr", "งบประมาณ ๖๘๐,๖๒๐ บาท") == "ocr_thai_digits"
+    assert flags_of("ocr", "งบประมาณ 680,620 บาท") is None  # Arabic digits read reliably
+    assert flags_of("text_layer", "งบประมาณ ๖๘๐,๖๒๐ บาท") is None  # a text layer is exact
