@@ -51,9 +51,9 @@ test-fast: setup ## Tests without the real-Tesseract and browser ones
 golden: setup ## Rewrite samples/*/expected from the current pipeline (review the diff!)
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_samples.py
 
-samples: setup ## Render SAMPLE=samples/<id> (text-layer and scanned PDFs, SEED=1, FONT=Laksaman, DAMAGED=producer|legacy), then freeze its OCR
-	@test -n "$(SAMPLE)" || { echo "usage: make samples SAMPLE=samples/<id> [SEED=1] [FONT=Laksaman] [DAMAGED=producer|legacy]"; exit 1; }
-	$(PY) samples/make_sample.py $(SAMPLE)/source/minutes.txt --seed $(or $(SEED),1) --font $(or $(FONT),Laksaman) $(if $(DAMAGED),--damaged $(DAMAGED))
+samples: setup ## Render SAMPLE=samples/<id> (text-layer and scanned PDFs, SEED=1, FONT=Laksaman, DAMAGED=producer|legacy, PHOTO=1), then freeze its OCR
+	@test -n "$(SAMPLE)" || { echo "usage: make samples SAMPLE=samples/<id> [SEED=1] [FONT=Laksaman] [DAMAGED=producer|legacy] [PHOTO=1]"; exit 1; }
+	$(PY) samples/make_sample.py $(SAMPLE)/source/minutes.txt --seed $(or $(SEED),1) --font $(or $(FONT),Laksaman) $(if $(DAMAGED),--damaged $(DAMAGED)) $(if $(PHOTO),--photo)
 	$(PY) samples/freeze_ocr.py $(SAMPLE)
 
 freeze: setup ## Re-run Tesseract on the samples and freeze its output in samples/*/frozen

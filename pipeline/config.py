@@ -23,6 +23,12 @@ class OcrConfig:
     #: ... and at most this share of Private Use Area / replacement characters.
     max_bad_char_share: float = 0.02
     max_image_pixels: int = 200_000_000  # refuse decompression bombs
+    #: re-read alone (psm 7) a line of a Thai page in which Tesseract found Latin letters
+    #: (``lo.`` for ๒., ``UM`` for บาท); costs about 0.12 s a line so re-read
+    reread_latin: bool = True
+    #: straighten a page that leans 1° or more, and even out uneven light (pipeline/preprocess.py)
+    deskew: bool = True
+    even_light: bool = True
 
     def __post_init__(self) -> None:
         if self.engine not in ("auto", "api", "cli"):

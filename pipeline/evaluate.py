@@ -381,8 +381,11 @@ def scores(expected: int, found: int, matched: int) -> tuple[float, float, float
 
 
 def input_kind(path: Path) -> str:
-    """``scan``, ``damaged`` (a text layer with damaged ToUnicode maps) or ``text``, by the
-    sample's file naming (``minutes-scan.pdf``, ``minutes-damaged.pdf``, ``minutes-text.pdf``)."""
+    """``scan``, ``photo`` (pages photographed: skewed, unevenly lit), ``damaged`` (a text layer
+    with damaged ToUnicode maps) or ``text``, by the sample's file naming (``minutes-scan.pdf``,
+    ``minutes-photo.pdf``, ``minutes-damaged.pdf``, ``minutes-text.pdf``)."""
+    if "photo" in path.stem:
+        return "photo"
     if "scan" in path.stem or path.suffix.lower() in {".png", ".jpg", ".tif"}:
         return "scan"
     return "damaged" if "damaged" in path.stem else "text"

@@ -24,6 +24,7 @@ from pipeline.config import OcrConfig
 from pipeline.errors import MissingComponentError, OcrError
 from pipeline.layout import Word, make_line
 from pipeline.model import BBox, Line, Page
+from pipeline.preprocess import prepare, unrotate_box
 
 # One OpenMP thread per page: pages are spread over processes, which scales better. Set before
 # Tesseract's library is loaded (OpenMP reads it then); the program inherits it.
@@ -233,7 +234,13 @@ def annotate_lines(tsv: str, txt: str) -> str:
 
 
 def parse_tesseract_tsv(tsv: str, page_no: int) -> Page:
-    """Build a :class:`Page` from Tesseract's TSV.
+    """Build a :class:`Page` from Tesseract's TSV (see :func:`parse_tesseract_words`)."""
+    return parse_tesseract_words(tsv, page_no)[0]
+
+
+def parse_tesseract_words(tsv: str, page_no: int) -> tuple[Page, list[list[Word]]]:
+    """Build a :class:`Page` from Tesseract's TSV, with the words (and their confidences) of each
+    of its lines.
 
     Lines are Tesseract's (block, paragraph, line) groups. A line row (level 4) that carries text
     (see :func:`annotate_lines`) gives the line's text; otherwise the text is rebuilt from the words'
@@ -267,8 +274,10 @@ def parse_tesseract_tsv(tsv: str, page_no: int) -> Page:
     if not seen:
         raise OcrError(f"the OCR output has no page {page_no}")
     lines: list[Line] = []
+    line_words: list[list[Word]] = []
     for key in sorted(set(groups) | set(line_text)):
         words = groups.get(key, [])
+        line_words.append(words)
         if words:
             line = make_line(
                 len(lines) + 1, words, text=line_text[key][0] if key in line_text else None
@@ -279,7 +288,7 @@ def parse_tesseract_tsv(tsv: str, page_no: int) -> Page:
         elif key in line_text:
             only_text, only_box, only_conf = line_text[key]
             lines.append(Line(len(lines) + 1, only_text, only_text, only_box, only_conf))
-    return Page(page_no, width, height, "ocr", tuple(lines), reason="ocr")
+    return Page(page_no, width, height, "ocr", tuple(lines), reason="ocr"), line_words
 
 
 def find_mark_lines(page: Page) -> list[tuple[int, int]]:
@@ -316,6 +325,46 @@ def find_mark_lines(page: Page) -> list[tuple[int, int]]:
     return pairs
 
 
+def _unrotated(line: Line, angle: float, width: int, height: int) -> Line:
+    if line.bbox is None:
+        return line
+    box = unrotate_box(line.bbox, angle, width, height)
+    words = tuple(
+        (b.x0, b.x1)
+        for b in (
+            unrotate_box(BBox(x0, line.bbox.y0, x1, line.bbox.y1), angle, width, height)
+            for x0, x1 in line.words
+        )
+    )
+    return replace(line, bbox=box, words=words)
+
+
+def _latin_letters(text: str) -> int:
+    return sum(1 for ch in text if "a" <= ch.lower() <= "z")
+
+
+#: A Latin word Tesseract is less sure of than this may be Thai that the eng model took: on the
+#: sample scans such misreads (``lo.``, ``UM``, ``W.A.``, ``Sug:``) had 0.13-0.87, the English
+#: words (Action, Practice, OTOP) 0.90-0.97.
+LATIN_DOUBT = 0.90
+
+
+def _doubtful_latin(word: Word) -> bool:
+    return _latin_letters(word.text) > 0 and word.conf is not None and word.conf < LATIN_DOUBT
+
+
+def _mixed_tokens(text: str) -> int:
+    """Tokens no writer produces: Thai and Arabic digits together (``๐0``), or Latin letters
+    with Thai (``aunหมู่``); OCR makes them of what it could not read."""
+    n = 0
+    for token in text.split():
+        thai_digit = any("\u0e50" <= ch <= "\u0e59" for ch in token)
+        arabic_digit = any("0" <= ch <= "9" for ch in token)
+        thai = any("\u0e01" <= ch <= "\u0e4e" for ch in token)
+        n += (thai_digit and arabic_digit) or (thai and _latin_letters(token) > 0)
+    return n
+
+
 def _thai_letters(text: str) -> int:
     """Thai consonants and vowels that sit on the baseline (what a marks-only line lacks)."""
     return sum(1 for ch in text if "\u0e01" <= ch <= "\u0e30" or "\u0e40" <= ch <= "\u0e46")
@@ -347,25 +396,68 @@ class TesseractEngine:
     def page_tsv(self, image: Image.Image, page_no: int) -> str:
         """OCR a page, re-read lines whose marks were split off, and return the page's lines as
         TSV (this is what ``samples/*/frozen/*.tsv`` keeps)."""
-        page = parse_tesseract_tsv(run_tesseract(image, self.config), 1)
+        image, angle = prepare(image, self.config.deskew, self.config.even_light)
+        page, words = parse_tesseract_words(run_tesseract(image, self.config), 1)
         lines = list(page.lines)
+        doubted = {i for i, ws in enumerate(words) if any(map(_doubtful_latin, ws))}
         drop: set[int] = set()
         for mark, base in find_mark_lines(page):
             drop.add(mark)
             redone = self._reread(image, lines[mark], lines[base])
             if redone is not None:
                 lines[base] = redone
+        if self.config.reread_latin and sum(map(_thai_letters, (ln.text for ln in lines))) > sum(
+            _latin_letters(ln.text) for ln in lines
+        ):  # a Thai page: a line with Latin letters may be Thai that the eng model took
+            for i in doubted - drop:
+                if _latin_letters(lines[i].text) >= 2:
+                    lines[i] = self._reread_latin(image, lines[i]) or lines[i]
         kept = [ln for i, ln in enumerate(lines) if i not in drop]
+        if angle:  # boxes of the straightened page, back in the page's own coordinates
+            kept = [_unrotated(ln, angle, image.width, image.height) for ln in kept]
         return lines_to_tsv(replace(page, lines=tuple(kept)), page_no)
+
+    def _reread_latin(self, image: Image.Image, line: Line) -> Line | None:
+        """Re-read a line of a Thai page in which Tesseract found Latin letters, as one text line
+        (psm 7). Read as part of the page, Thai digits and short words often come out as Latin
+        (``lo.`` for ๒., ``UM`` for บาท, ``W.A.`` for พ.ศ.); read alone, the line mostly gets them
+        right. The re-read is kept only when it has fewer Latin letters, no more tokens that mix
+        scripts (``6๕0๐0`` for "Action"), and Tesseract is at least as confident of it, so real
+        English (OTOP, Action plan) stays as first read."""
+        assert line.bbox
+        redone = self._read_region(image, line.bbox, line.bbox, line.number)
+        if redone is None or redone.confidence is None:
+            return None
+        if (
+            _latin_letters(redone.text) >= _latin_letters(line.text)
+            or _mixed_tokens(redone.text) > _mixed_tokens(line.text)
+            or redone.confidence < (line.confidence or 0)
+            or len(redone.text) < 0.8 * len(line.text)
+        ):
+            return None
+        return redone
 
     def _reread(self, image: Image.Image, marks: Line, base: Line) -> Line | None:
         """OCR the region of a line and its split-off marks as one text line (psm 7)."""
         assert marks.bbox and base.bbox
-        pad = max(4, base.bbox.height // 4)
-        x0, y0 = max(0, min(marks.bbox.x0, base.bbox.x0) - pad), max(0, marks.bbox.y0 - pad)
+        redone = self._read_region(image, marks.bbox, base.bbox, base.number)
+        if redone is None:
+            return None
+        if (redone.confidence or 0) < (base.confidence or 0) - 0.05 or len(redone.text) < 0.8 * len(
+            base.text
+        ):
+            return None  # the re-read is worse: keep the line as first read
+        return (
+            redone if redone.confidence is not None else replace(redone, confidence=base.confidence)
+        )
+
+    def _read_region(self, image: Image.Image, top: BBox, base: BBox, number: int) -> Line | None:
+        """OCR the region from box ``top`` to box ``base`` (padded) as one text line (psm 7)."""
+        pad = max(4, base.height // 4)
+        x0, y0 = max(0, min(top.x0, base.x0) - pad), max(0, top.y0 - pad)
         x1, y1 = (
-            min(image.width, max(marks.bbox.x1, base.bbox.x1) + pad),
-            min(image.height, base.bbox.y1 + pad),
+            min(image.width, max(top.x1, base.x1) + pad),
+            min(image.height, base.y1 + pad),
         )
         try:
             line_page = parse_tesseract_tsv(
@@ -377,22 +469,13 @@ class TesseractEngine:
             return None
         text = " ".join(ln.text for ln in line_page.lines)
         confs = [ln.confidence for ln in line_page.lines if ln.confidence is not None]
-        conf = sum(confs) / len(confs) if confs else 0.0
-        if conf < (base.confidence or 0) - 0.05 or len(text) < 0.8 * len(base.text):
-            return None  # the re-read is worse: keep the line as first read
         box = BBox(
             x0 + min(ln.bbox.x0 for ln in line_page.lines if ln.bbox),
             y0 + min(ln.bbox.y0 for ln in line_page.lines if ln.bbox),
             x0 + max(ln.bbox.x1 for ln in line_page.lines if ln.bbox),
             y0 + max(ln.bbox.y1 for ln in line_page.lines if ln.bbox),
         )
-        return Line(
-            base.number,
-            text,
-            text,
-            box,
-            round(sum(confs) / len(confs), 4) if confs else base.confidence,
-        )
+        return Line(number, text, text, box, round(sum(confs) / len(confs), 4) if confs else None)
 
 
 def lines_to_tsv(page: Page, page_no: int) -> str:

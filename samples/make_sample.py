@@ -173,14 +173,44 @@ def degrade(image: Image.Image, rng: np.random.Generator) -> Image.Image:
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), mode="L")
 
 
-def render_scan_pdf(text_pdf: bytes, seed: int, dpi: int = 300, quality: int = 60) -> bytes:
+def photograph(image: Image.Image, rng: np.random.Generator) -> Image.Image:
+    """A page photographed rather than scanned: skewed 1.2-2°, out of focus, lit from one side
+    (the far corner down to about 60% of the near one's brightness, darker towards the edges),
+    with a phone sensor's noise."""
+    angle = float(rng.uniform(1.2, 2.0)) * float(rng.choice([-1.0, 1.0]))
+    image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    image = image.filter(ImageFilter.GaussianBlur(radius=float(rng.uniform(0.6, 1.0))))
+    pixels = np.asarray(image, dtype=np.float32)
+    h, w = pixels.shape
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    corner = rng.integers(0, 4)
+    gx, gy = (
+        (x / w, y / h)
+        if corner == 0
+        else (1 - x / w, y / h)
+        if corner == 1
+        else (x / w, 1 - y / h)
+        if corner == 2
+        else (1 - x / w, 1 - y / h)
+    )
+    light = 1.0 - 0.28 * (gx + gy) / 2 - 0.15 * ((x / w - 0.5) ** 2 + (y / h - 0.5) ** 2) * 2
+    pixels = (pixels * 0.9 + 12) * light + rng.normal(0, 5, pixels.shape)
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), mode="L")
+
+
+def render_scan_pdf(
+    text_pdf: bytes, seed: int, dpi: int = 300, quality: int = 60, photo: bool = False
+) -> bytes:
+    """Each page rendered at ``dpi`` and damaged as a scan (or, with ``photo``, as a phone
+    photograph: see :func:`photograph`), then embedded as a JPEG of ``quality``."""
     rng = np.random.default_rng(seed)
     pdf = pdfium.PdfDocument(text_pdf)
     pages = []
     for page in pdf:
         image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
         buf = io.BytesIO()
-        degrade(image, rng).save(buf, "JPEG", quality=quality, dpi=(dpi, dpi))  # scanner JPEG
+        damaged = photograph(image, rng) if photo else degrade(image, rng)
+        damaged.save(buf, "JPEG", quality=quality, dpi=(dpi, dpi))  # scanner JPEG
         pages.append(buf.getvalue())
     return img2pdf.convert(pages)  # embeds the JPEG bytes as they are
 
@@ -190,6 +220,12 @@ def main() -> None:
     parser.add_argument("text", type=Path)
     parser.add_argument("--font", default="Laksaman")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--photo",
+        action="store_true",
+        help="also write minutes-photo.pdf: the pages photographed (200 dpi, skew 1.2-2°, "
+        "uneven light, JPEG 75)",
+    )
     parser.add_argument(
         "--damaged",
         choices=TEXT_LAYERS[1:],
@@ -202,6 +238,10 @@ def main() -> None:
     Path(f"{stem}-text.pdf").write_bytes(text_pdf)
     Path(f"{stem}-scan.pdf").write_bytes(render_scan_pdf(text_pdf, args.seed))
     print(f"wrote {stem}-text.pdf and {stem}-scan.pdf")
+    if args.photo:
+        photo = render_scan_pdf(text_pdf, args.seed, dpi=200, quality=75, photo=True)
+        Path(f"{stem}-photo.pdf").write_bytes(photo)
+        print(f"wrote {stem}-photo.pdf")
     if args.damaged:
         Path(f"{stem}-damaged.pdf").write_bytes(render_text_pdf(text, args.font, args.damaged))
         print(f"wrote {stem}-damaged.pdf ({args.damaged} text layer)")

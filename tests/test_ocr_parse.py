@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipeline.layout import chars_to_lines
 from pipeline.model import BBox, Line, Page
 from pipeline.ocr import annotate_lines, find_mark_lines, lines_to_tsv, parse_tesseract_tsv
@@ -201,3 +203,128 @@ def test_an_indented_first_line_that_fills_the_width_wraps_and_a_decision_starts
     texts = [p.text for p in paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))]
     assert texts[0].endswith("เครื่องตัดหญ้าแบบข้อแข็ง จำนวน 10 เครื่อง ราคาตามท้องตลาดทั่วไปในพื้นที่ตำบล")
     assert texts[1:] == ["ที่ประชุมมีมติเห็นชอบ 5 เสียง", "รายงานการประชุมสภาเทศบาล", "สมัยสามัญ สมัยที่ 3"]
+
+
+class _FakeTesseract:
+    """Stands in for Tesseract: the page reads as ``page``; a line crop (psm 7) reads as the
+    entry of ``rereads`` for the crop's top y (the line's box minus the padding)."""
+
+    def __init__(self, page: list[Line], rereads: dict[int, tuple[str, float]], latin_conf: float):
+        self.page, self.rereads, self.crops, self.latin_conf = page, rereads, 0, latin_conf
+
+    def __call__(self, image, config, psm=None):
+        if psm != 7:  # the page: each token a word, Latin ones with their own confidence
+            page = [
+                replace(ln, words=_token_boxes(ln.text, ln.bbox)) if ln.bbox else ln
+                for ln in self.page
+            ]
+            rows = lines_to_tsv(Page(1, 1000, 1000, "ocr", tuple(page)), 1).splitlines()
+            for k, row in enumerate(rows):
+                cells = row.split("\t")
+                if cells[0] == "5" and any("a" <= ch.lower() <= "z" for ch in cells[11]):
+                    cells[10] = str(self.latin_conf * 100)
+                    rows[k] = "\t".join(cells)
+            return "\n".join(rows) + "\n"
+        self.crops += 1
+        line = min(self.page, key=lambda ln: abs(ln.bbox.y0 - image.info["top"]))
+        text, conf = self.rereads.get(line.bbox.y0, (line.text, line.confidence))
+        return lines_to_tsv(
+            Page(
+                1,
+                image.width,
+                image.height,
+                "ocr",
+                (_line(1, text, (4, 4, image.width - 4, image.height - 4), conf),),
+            ),
+            1,
+        )
+
+
+def _token_boxes(text, box):
+    tokens = text.split()
+    step = (box.x1 - box.x0) // len(tokens)
+    return tuple((box.x0 + i * step, box.x0 + (i + 1) * step - 5) for i in range(len(tokens)))
+
+
+def _read_with(monkeypatch, page_lines, rereads, latin_conf=0.6):
+    from PIL import Image
+
+    import pipeline.ocr as ocr
+    from pipeline.config import OcrConfig
+
+    fake = _FakeTesseract(page_lines, rereads, latin_conf)
+    image = Image.new("L", (1000, 1000), 255)
+    original_crop = Image.Image.crop
+
+    def crop(self, box=None):
+        out = original_crop(self, box)
+        if box is not None:
+            out.info["top"] = box[1] + max(4, 40 // 4)  # the line's own top, without the padding
+        return out
+
+    monkeypatch.setattr(Image.Image, "crop", crop)
+    monkeypatch.setattr(ocr, "run_tesseract", fake)
+    page = parse_tesseract_tsv(ocr.TesseractEngine(OcrConfig(engine="cli")).page_tsv(image, 1), 1)
+    return [ln.text for ln in page.lines], fake.crops
+
+
+THAI_LINES = [
+    _line(1, "รายงานการประชุมคณะกรรมการบริหารโรงพยาบาล", (100, 100, 900, 140)),
+    _line(3, "ที่ประชุมมีมติเห็นชอบตามที่เสนอ และมอบหมายให้ฝ่ายเลขาฯ ดำเนินการ", (100, 300, 900, 340)),
+]
+
+
+def test_a_thai_line_read_with_latin_letters_is_reread_alone(monkeypatch):
+    lines = [
+        *THAI_LINES,
+        _line(2, "lo. นางละเอียด ปัญญาวงศ์ งบประมาณ 250,000 UM", (100, 200, 900, 240), 0.92),
+    ]
+    texts, crops = _read_with(
+        monkeypatch, lines, {200: ("๒. นางละเอียด ปัญญาวงศ์ งบประมาณ 250,000 บาท", 0.94)}
+    )
+    assert crops == 1  # only the line with Latin letters
+    assert "๒. นางละเอียด ปัญญาวงศ์ งบประมาณ 250,000 บาท" in texts
+
+
+def test_a_reread_tesseract_is_less_sure_of_is_not_taken(monkeypatch):
+    lines = [
+        *THAI_LINES,
+        _line(2, "lo. นางละเอียด ปัญญาวงศ์ งบประมาณ 250,000 UM", (100, 200, 900, 240), 0.92),
+    ]
+    texts, _ = _read_with(
+        monkeypatch, lines, {200: ("ฆ. นางละเอียด ปัญญาวงศ์ งบประมาณ 250,000 บาท", 0.80)}
+    )
+    assert "lo. นางละเอียด ปัญญาวงศ์ งบประมาณ 250,000 UM" in texts
+
+
+def test_english_in_a_thai_line_stays_as_read(monkeypatch):
+    lines = [
+        *THAI_LINES,
+        _line(2, "วิสาหกิจเพื่อสังคม (SE) และสินค้า OTOP ของจังหวัด", (100, 200, 900, 240), 0.92),
+    ]
+    # read alone, the English is read as Thai-looking garbage, with more confidence
+    texts, crops = _read_with(
+        monkeypatch, lines, {200: ("วิสาหกิจเพื่อสังคม (๕๕) และสินค้า ๐0 ของจังหวัด", 0.95)}
+    )
+    assert crops == 1
+    assert "วิสาหกิจเพื่อสังคม (SE) และสินค้า OTOP ของจังหวัด" in texts
+
+
+def test_english_tesseract_is_sure_of_is_not_reread(monkeypatch):
+    lines = [
+        *THAI_LINES,
+        _line(2, "จัดทำแผน Action plan และ Timeline ของโครงการ", (100, 200, 900, 240), 0.92),
+    ]
+    _, crops = _read_with(monkeypatch, lines, {}, latin_conf=0.95)
+    assert crops == 0
+    _, crops = _read_with(monkeypatch, lines, {}, latin_conf=0.60)
+    assert crops == 1
+
+
+def test_lines_of_an_english_page_are_not_reread(monkeypatch):
+    lines = [
+        _line(1, "Minutes of the Board of Directors meeting", (100, 100, 900, 140)),
+        _line(2, "The board approved the budget of 250,000 baht", (100, 200, 900, 240)),
+    ]
+    _, crops = _read_with(monkeypatch, lines, {})
+    assert crops == 0
