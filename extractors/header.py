@@ -141,6 +141,25 @@ def _with_year_repaired(
     return meeting_no, date, flags
 
 
+#: Meetings sit by day: a start or end time read outside these hours is more likely a misread
+#: digit (๐๙.๓๐ read as ๐๕.๓๐, ๐๙.๐๐ as ๐๓.๐๐ on the sample scans) than a meeting at dawn.
+DAY_HOURS = ("06:00", "22:00")
+
+
+def time_check(start: str | None, end: str | None) -> list[str]:
+    """Flags for the meeting's times (``HH:MM``), never a change: ``start_time_unlikely`` /
+    ``end_time_unlikely`` outside :data:`DAY_HOURS`, ``ends_before_start``. A misread time
+    cannot be put right from the header alone (05.30 may have been 08.30 or 09.30)."""
+    flags = [
+        f"{name}_unlikely"
+        for name, time in (("start_time", start), ("end_time", end))
+        if time and not DAY_HOURS[0] <= time <= DAY_HOURS[1]
+    ]
+    if start and end and end <= start:
+        flags.append("ends_before_start")
+    return flags
+
+
 def _year_check(meeting_no: str | None, date: dt.date | None) -> list[str]:
     """``year_disagrees`` when the meeting number's year (ครั้งที่ 1/2566) and the date's are more
     than a year apart (a fiscal-year numbering can put them one apart): one was misread."""

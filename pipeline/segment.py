@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from extractors import patterns as P
 from extractors.attendees import heading_status, parse_attendee, split_prefix
-from extractors.header import parse_header, with_signatures
+from extractors.header import parse_header, time_check, with_signatures
 from extractors.values import parse_time
 from pipeline.model import (
     AgendaItem,
@@ -400,6 +400,9 @@ class Segmenter:
             meeting,
             start_time=self.start_time or meeting.start_time,
             end_time=self.end_time,
+        )
+        meeting = replace(
+            meeting, flags=meeting.flags + tuple(time_check(meeting.start_time, meeting.end_time))
         )
         meeting = with_signatures(meeting, self.closing)
         items = tuple(_finish(item, self.attendees) for item in self.items)

@@ -76,3 +76,26 @@ def test_weekday_against_the_date(line, flagged):
     meeting = minutes(text).meeting
     assert meeting.date is not None
     assert ("weekday_disagrees" in meeting.flags) is flagged
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "flags"),
+    [
+        ("เริ่มประชุมเวลา ๐๙.๓๐ น.", "เลิกประชุมเวลา ๑๒.๐๐ น.", []),
+        ("เริ่มประชุมเวลา ๐๕.๓๐ น.", "เลิกประชุมเวลา ๑๒.๐๐ น.", ["start_time_unlikely"]),  # ๙ → ๕
+        ("เปิดประชุมเวลา 19.00 นาฬิกา", "เลิกประชุมเวลา 21.30 นาฬิกา", []),  # an evening council
+        ("เริ่มประชุมเวลา ๑๓.๓๐ น.", "เลิกประชุมเวลา ๑๒.๓๐ น.", ["ends_before_start"]),
+        (
+            "เริ่มประชุมเวลา ๐๙.๐๐ น.",
+            "เลิกประชุมเวลา ๐๓.๐๐ น.",
+            ["end_time_unlikely", "ends_before_start"],
+        ),
+    ],
+)
+def test_meeting_times_outside_the_day_or_out_of_order_are_flagged_not_changed(start, end, flags):
+    text = "รายงานการประชุมคณะกรรมการสถานศึกษา\nครั้งที่ ๑/๒๕๖๗\nวันที่ ๒๔ พฤษภาคม ๒๕๖๗\n"
+    text += f"ผู้มาประชุม\n๑. นายสมชาย ใจดี ประธาน\n{start}\nระเบียบวาระที่ ๑ เรื่องแจ้งเพื่อทราบ\n"
+    text += f"ที่ประชุมรับทราบ\n{end}\n"
+    meeting = minutes(text).meeting
+    assert [f for f in meeting.flags if "time" in f or "before" in f] == flags
+    assert meeting.start_time is not None and meeting.end_time is not None  # kept as read
