@@ -418,8 +418,8 @@ class TesseractEngine:
         return lines_to_tsv(replace(page, lines=tuple(kept)), page_no)
 
     def _reread_latin(self, image: Image.Image, line: Line) -> Line | None:
-        """Re-read a line of a Thai page in which Tesseract found Latin letters, as one text line
-        (psm 7). Read as part of the page, Thai digits and short words often come out as Latin
+        """Re-read, as one text line (psm 7), a line of a Thai page with a Latin word Tesseract
+        was unsure of (:data:`LATIN_DOUBT`). Read as part of the page, Thai digits and short words often come out as Latin
         (``lo.`` for ๒., ``UM`` for บาท, ``W.A.`` for พ.ศ.); read alone, the line mostly gets them
         right. The re-read is kept only when it has fewer Latin letters, no more tokens that mix
         scripts (``6๕0๐0`` for "Action"), and Tesseract is at least as confident of it, so real
