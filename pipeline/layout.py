@@ -104,7 +104,11 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
     their baseline, and spaces and tabs are inferred from the gaps between base characters.
     """
     rows: dict[int, list[list[dict]]] = {}  # baseline → clusters (a base char and its marks)
+    #: clusters that begin a table cell: the content stream left their line for another (a cell
+    #: that wrapped onto the next line) and came back to it
+    cell_starts: set[int] = set()
     last: list[dict] | None = None
+    last_band: int | None = None
     for ch in chars:
         text = ch.get("text", "")
         if not text or not ch.get("upright", True):
@@ -115,7 +119,10 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
         key = round(float(ch["bottom"]))
         band = next((k for k in (key, key - 1, key + 1) if k in rows), key)
         last = [ch]
+        if band in rows and last_band is not None and last_band != band and last_band > band:
+            cell_starts.add(id(last))
         rows.setdefault(band, []).append(last)
+        last_band = band
     lines: list[Line] = []
     for band in sorted(rows):
         clusters = rows[band]
@@ -128,7 +135,9 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
         prev: dict | None = None
         for cluster in clusters:
             base = cluster[0]
-            if prev is not None and base["text"] != " " and prev["text"] != " ":
+            if id(cluster) in cell_starts:
+                out.append("\t")
+            elif prev is not None and base["text"] != " " and prev["text"] != " ":
                 gap = float(base["x0"]) - float(prev["x1"])
                 if gap > TAB_GAP * size * 0.9:
                     out.append("\t")

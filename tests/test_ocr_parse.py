@@ -115,6 +115,42 @@ def test_pdf_chars_keep_thai_marks_with_their_base():
     assert line.text == "ที่ 1\tก"
 
 
+def _word(text, x0, bottom=120.0, width=8.0):
+    """The characters of ``text`` from ``x0``: a base character ``width`` wide, a mark none."""
+    import unicodedata
+
+    out, x = [], x0
+    for ch in text:
+        step = 0 if unicodedata.category(ch) == "Mn" else width
+        out.append(_char(ch, x, x + step, bottom))
+        x += step
+    return out
+
+
+def test_a_table_cell_that_wrapped_ends_its_column_even_with_a_narrow_gap():
+    # a table row as a word processor writes it, cell by cell: the name cell wraps onto the next
+    # line ("มีทรัพย์"), then the position cell starts on the first line, one space's width on
+    chars = [
+        *_word("นางสาวชลธิชา", 100),
+        *_word("มีทรัพย์", 100, bottom=140.0),
+        *_word("นักวิชาการพัสดุ", 100 + 11 * 8 + 6),
+    ]
+    first, second = chars_to_lines(chars)
+    assert first.text == "นางสาวชลธิชา\tนักวิชาการพัสดุ"
+    assert second.text == "มีทรัพย์"
+
+
+def test_lines_written_one_after_the_other_are_not_cut_into_cells():
+    chars = [
+        *_word("ที่ประชุม", 100),
+        *_word("รับทราบ", 100 + 7 * 8 + 6),
+        *_word("ประธานแจ้ง", 100, bottom=140.0),
+        *_word("ว่า", 100 + 9 * 8 + 6, bottom=140.0),
+    ]
+    first, second = chars_to_lines(chars)
+    assert first.text == "ที่ประชุม รับทราบ" and second.text == "ประธานแจ้ง ว่า"
+
+
 def test_a_label_row_whose_dash_was_read_as_a_colon_is_a_new_row():
     from pipeline.model import Document
     from pipeline.paragraphs import paragraphs
