@@ -241,6 +241,28 @@ def test_an_indented_first_line_that_fills_the_width_wraps_and_a_decision_starts
     assert texts[1:] == ["ที่ประชุมมีมติเห็นชอบ 5 เสียง", "รายงานการประชุมสภาเทศบาล", "สมัยสามัญ สมัยที่ 3"]
 
 
+def test_a_turn_reported_in_the_third_person_starts_a_new_paragraph():
+    from pipeline.model import Document
+    from pipeline.paragraphs import paragraphs
+
+    # an item title that reaches the margin, then the chair's report on the next line
+    title = _line(
+        1, "1.1 ผลการประเมินคุณภาพการศึกษาภายในระดับคณะ ปีการศึกษา 2565", (320, 1290, 2150, 1352)
+    )
+    turn = _line(
+        2, "ประธานแจ้งว่า คณะได้รับผลการประเมินในระดับดี คะแนนเฉลี่ย 4.12 และ", (320, 1368, 2160, 1430)
+    )
+    wrapped = _line(3, "ขอบคุณบุคลากรทุกฝ่าย", (320, 1446, 900, 1508))
+    # a sentence that wraps before a word that merely contains an office stays one paragraph
+    long = _line(4, "ที่ประชุมได้พิจารณาข้อเสนอของคณะทำงานและเห็นว่าควรส่งเรื่องให้", (320, 1600, 2160, 1660))
+    rest = _line(5, "ประธานกรรมการพิจารณาในการประชุมครั้งต่อไป", (320, 1675, 1400, 1735))
+    page = Page(1, 2480, 3508, "ocr", (title, turn, wrapped, long, rest))
+    texts = [p.text for p in paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))]
+    assert texts[0] == "1.1 ผลการประเมินคุณภาพการศึกษาภายในระดับคณะ ปีการศึกษา 2565"
+    assert texts[1].startswith("ประธานแจ้งว่า") and texts[1].endswith("ขอบคุณบุคลากรทุกฝ่าย")
+    assert texts[2].endswith("ให้ประธานกรรมการพิจารณาในการประชุมครั้งต่อไป")
+
+
 class _FakeTesseract:
     """Stands in for Tesseract: the page reads as ``page``; a line crop (psm 7) reads as the
     entry of ``rereads`` for the crop's top y (the line's box minus the padding)."""
