@@ -119,7 +119,7 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
         key = round(float(ch["bottom"]))
         band = next((k for k in (key, key - 1, key + 1) if k in rows), key)
         last = [ch]
-        if band in rows and last_band is not None and last_band != band and last_band > band:
+        if band in rows and last_band is not None and last_band > band:
             cell_starts.add(id(last))
         rows.setdefault(band, []).append(last)
         last_band = band

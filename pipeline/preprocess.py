@@ -88,8 +88,7 @@ def unrotate_box(box: BBox, angle: float, width: int, height: int) -> BBox:
 def light_range(image: Image.Image) -> float:
     """How much the paper's brightness varies over the page (grey levels, 0-255): the spread of
     the background estimated with :func:`_background`. Flat for a scanner, wide for a photo."""
-    small = image.convert("L").reduce(16).filter(ImageFilter.MaxFilter(5))
-    bg = np.asarray(small.filter(ImageFilter.GaussianBlur(3)), dtype=np.float32)
+    bg = np.asarray(_paper(image.convert("L").reduce(16), 5, 3), dtype=np.float32)
     return float(np.percentile(bg, 98) - np.percentile(bg, 2))
 
 
@@ -102,9 +101,14 @@ def even_out_light(image: Image.Image) -> Image.Image:
 
 
 def _background(gray: Image.Image) -> Image.Image:
-    """The paper without the ink: the brightest pixels around each point of a small copy."""
-    small = gray.reduce(8).filter(ImageFilter.MaxFilter(9)).filter(ImageFilter.GaussianBlur(6))
-    return small.resize(gray.size, Image.Resampling.BILINEAR)
+    """The paper's brightness at every pixel of the page."""
+    return _paper(gray.reduce(8), 9, 6).resize(gray.size, Image.Resampling.BILINEAR)
+
+
+def _paper(small: Image.Image, window: int, blur: float) -> Image.Image:
+    """The paper without the ink on a small copy of a page: the brightest pixel around each
+    point (``window`` pixels across), smoothed."""
+    return small.filter(ImageFilter.MaxFilter(window)).filter(ImageFilter.GaussianBlur(blur))
 
 
 def prepare(image: Image.Image, deskew_pages: bool, even_light: bool) -> tuple[Image.Image, float]:

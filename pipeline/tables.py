@@ -9,6 +9,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from pythainlp import thai_digits
+from pythainlp.util import thai_digit_to_arabic_digit
+
 from pipeline.model import Document, Minutes, Span
 
 Row = dict[str, Any]
@@ -36,11 +39,6 @@ def jsonable(value: Any) -> Any:
 LOW_CONFIDENCE = 0.70
 
 
-#: Thai digits, and the Arabic ones they are normalised to (one for one, so positions agree).
-_THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
-_TO_ARABIC = str.maketrans(_THAI_DIGITS, "0123456789")
-
-
 def read_from_thai_digits(amount_text: str, raw_lines: list[str]) -> bool:
     """Whether the number of a budget's text (normalised: Arabic digits) was written in Thai
     digits in the lines it was read from. When the number cannot be found in one line (it was
@@ -49,10 +47,11 @@ def read_from_thai_digits(amount_text: str, raw_lines: list[str]) -> bool:
     if number is None:
         return False  # an amount in words
     for raw in raw_lines:
-        at = raw.translate(_TO_ARABIC).find(number[0])
+        # Thai digits become Arabic one for one, so positions in both strings agree
+        at = thai_digit_to_arabic_digit(raw).find(number[0])
         if at >= 0:
-            return any(ch in _THAI_DIGITS for ch in raw[at : at + len(number[0])])
-    return any(ch in _THAI_DIGITS for raw in raw_lines for ch in raw)
+            return any(ch in thai_digits for ch in raw[at : at + len(number[0])])
+    return any(ch in thai_digits for raw in raw_lines for ch in raw)
 
 
 def flag_uncertain_sources(tables: dict[str, list[Row]], doc: Document) -> None:

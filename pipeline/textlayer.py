@@ -79,7 +79,6 @@ class Damage:
     stranded: int = 0  # a vowel or mark after a space or at a line start: "ที ่", "ต  าบล"
     doubled: int = 0  # the same mark twice on one consonant: "ผ้้"
     sara_am: int = 0  # SARA AM where SARA AA belongs ("กำร"): ำ outnumbering า on the page
-    pua: int = 0  # legacy PUA forms: exactly repairable, not damage
 
     @property
     def count(self) -> int:
@@ -111,13 +110,13 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 def measure(texts: Iterable[str]) -> Damage:
     """Count the signs of damage in a page's characters, in content-stream order (pdfplumber's
     ``page.chars`` texts; a line break may be given as ``"\\n"``)."""
-    thai = empty = stranded = doubled = pua = aa = am = 0
+    thai = empty = stranded = doubled = aa = am = 0
     prev = "\n"
     for text in texts:
         if not text:
             empty += 1
             continue
-        for ch in legacy_thai_forms(text) if any(c in PUA_THAI for c in text) else text:
+        for ch in legacy_thai_forms(text):
             if "\u0e00" <= ch <= "\u0e7f":
                 thai += 1
                 aa += ch == "\u0e32"
@@ -127,10 +126,9 @@ def measure(texts: Iterable[str]) -> Damage:
             elif ch in _THAI_MARKS and ch == prev:
                 doubled += 1
             prev = ch
-        pua += sum(1 for c in text if c in PUA_THAI)
     # Thai text has 7-20 SARA AA to each SARA AM; a layer whose SARA AA glyph says "ำ" has more ำ
     sara_am = am if am >= SARA_AM_MIN and am > aa else 0
-    return Damage(thai, empty, stranded, doubled, sara_am, pua)
+    return Damage(thai, empty, stranded, doubled, sara_am)
 
 
 def page_texts(chars: list[dict]) -> list[str]:

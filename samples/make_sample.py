@@ -184,15 +184,11 @@ def photograph(image: Image.Image, rng: np.random.Generator) -> Image.Image:
     h, w = pixels.shape
     y, x = np.mgrid[0:h, 0:w].astype(np.float32)
     corner = rng.integers(0, 4)
-    gx, gy = (
-        (x / w, y / h)
-        if corner == 0
-        else (1 - x / w, y / h)
-        if corner == 1
-        else (x / w, 1 - y / h)
-        if corner == 2
-        else (1 - x / w, 1 - y / h)
-    )
+    gx, gy = x / w, y / h
+    if corner & 1:  # lit from the right
+        gx = 1 - gx
+    if corner & 2:  # lit from below
+        gy = 1 - gy
     light = 1.0 - 0.28 * (gx + gy) / 2 - 0.15 * ((x / w - 0.5) ** 2 + (y / h - 0.5) ** 2) * 2
     pixels = (pixels * 0.9 + 12) * light + rng.normal(0, 5, pixels.shape)
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), mode="L")

@@ -151,10 +151,16 @@ def test_lines_written_one_after_the_other_are_not_cut_into_cells():
     assert first.text == "ที่ประชุม รับทราบ" and second.text == "ประธานแจ้ง ว่า"
 
 
-def test_a_label_row_whose_dash_was_read_as_a_colon_is_a_new_row():
+def _paragraphs(*lines: Line) -> list[str]:
+    """The paragraphs of an OCR'd A4 page (300 dpi) holding ``lines``."""
     from pipeline.model import Document
     from pipeline.paragraphs import paragraphs
 
+    page = Page(1, 2480, 3508, "ocr", lines)
+    return [p.text for p in paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))]
+
+
+def test_a_label_row_whose_dash_was_read_as_a_colon_is_a_new_row():
     def row(n, text, y, words):
         return Line(
             n, text, text, BBox(300, y, max(x1 for _, x1 in words), y + 60), 0.9, words=words
@@ -168,9 +174,10 @@ def test_a_label_row_whose_dash_was_read_as_a_colon_is_a_new_row():
     )
     # the next speaker's label, its dash read as ":" by OCR, 10 px below
     reply = row(2, "ผู้อำนวยการกอง\t: ตั้งจ่ายจากแผนงาน", 1070, ((300, 640), (700, 730), (750, 1500)))
-    page = Page(1, 2480, 3508, "ocr", (speech, reply))
-    paras = paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))
-    assert [p.text.split("\t")[0] for p in paras] == ["นายก อบต.", "ผู้อำนวยการกอง"]
+    assert [text.split("\t")[0] for text in _paragraphs(speech, reply)] == [
+        "นายก อบต.",
+        "ผู้อำนวยการกอง",
+    ]
 
 
 def test_speaker_labels_lose_ocr_specks():
@@ -188,15 +195,10 @@ def test_speaker_labels_keep_their_digits():
 
 
 def test_an_attendance_heading_after_a_line_that_reached_the_margin_starts_anew():
-    from pipeline.model import Document
-    from pipeline.paragraphs import paragraphs
-
     venue = _line(1, "ณ ห้องประชุมสภาเทศบาลตำบลท่าข้าม อำเภอเมือง จังหวัดสงขลา", (300, 900, 2200, 960))
     heading = _line(2, "ผู้มาประชุม", (300, 975, 640, 1035))
     first = _line(3, "1. นายประเสริฐ ทองคำ ประธานสภาเทศบาล", (300, 1050, 1500, 1110))
-    page = Page(1, 2480, 3508, "ocr", (venue, heading, first))
-    paras = paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))
-    assert [p.text for p in paras][1] == "ผู้มาประชุม"
+    assert _paragraphs(venue, heading, first)[1] == "ผู้มาประชุม"
 
 
 def test_ocr_specks_before_a_word_and_after_a_heading_are_dropped():
@@ -211,20 +213,12 @@ def test_ocr_specks_before_a_word_and_after_a_heading_are_dropped():
 
 
 def test_the_meeting_as_a_label_after_a_line_that_reached_the_margin_starts_anew():
-    from pipeline.model import Document
-    from pipeline.paragraphs import paragraphs
-
     speech = _line(1, "ประธาน : สำนักงานสาธารณสุขจังหวัดให้โรงพยาบาลทุกแห่งจัดระบบ", (300, 900, 2200, 960))
     meeting = _line(2, "ที่ประชุม : รับทราบ", (300, 975, 900, 1035))
-    page = Page(1, 2480, 3508, "ocr", (speech, meeting))
-    paras = paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))
-    assert [p.text for p in paras][1] == "ที่ประชุม : รับทราบ"
+    assert _paragraphs(speech, meeting)[1] == "ที่ประชุม : รับทราบ"
 
 
 def test_an_indented_first_line_that_fills_the_width_wraps_and_a_decision_starts_anew():
-    from pipeline.model import Document
-    from pipeline.paragraphs import paragraphs
-
     # the text of a label alone on its line, indented by a tab, wraps onto a line at the margin
     first = _line(
         1, "ขอโอนงบประมาณ จำนวน 120,000 บาท ไปตั้งจ่ายเป็นค่าจัดซื้อเครื่องตัด", (412, 1290, 2139, 1352)
@@ -235,16 +229,12 @@ def test_an_indented_first_line_that_fills_the_width_wraps_and_a_decision_starts
     decision = _line(3, "ที่ประชุมมีมติเห็นชอบ 5 เสียง", (320, 1446, 1200, 1508))
     title = _line(4, "รายงานการประชุมสภาเทศบาล", (900, 1600, 1625, 1660))  # centred: stays apart
     after = _line(5, "สมัยสามัญ สมัยที่ 3", (1000, 1675, 1525, 1735))
-    page = Page(1, 2480, 3508, "ocr", (first, wrapped, decision, title, after))
-    texts = [p.text for p in paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))]
+    texts = _paragraphs(first, wrapped, decision, title, after)
     assert texts[0].endswith("เครื่องตัดหญ้าแบบข้อแข็ง จำนวน 10 เครื่อง ราคาตามท้องตลาดทั่วไปในพื้นที่ตำบล")
     assert texts[1:] == ["ที่ประชุมมีมติเห็นชอบ 5 เสียง", "รายงานการประชุมสภาเทศบาล", "สมัยสามัญ สมัยที่ 3"]
 
 
 def test_a_turn_reported_in_the_third_person_starts_a_new_paragraph():
-    from pipeline.model import Document
-    from pipeline.paragraphs import paragraphs
-
     # an item title that reaches the margin, then the chair's report on the next line
     title = _line(
         1, "1.1 ผลการประเมินคุณภาพการศึกษาภายในระดับคณะ ปีการศึกษา 2565", (320, 1290, 2150, 1352)
@@ -256,8 +246,7 @@ def test_a_turn_reported_in_the_third_person_starts_a_new_paragraph():
     # a sentence that wraps before a word that merely contains an office stays one paragraph
     long = _line(4, "ที่ประชุมได้พิจารณาข้อเสนอของคณะทำงานและเห็นว่าควรส่งเรื่องให้", (320, 1600, 2160, 1660))
     rest = _line(5, "ประธานกรรมการพิจารณาในการประชุมครั้งต่อไป", (320, 1675, 1400, 1735))
-    page = Page(1, 2480, 3508, "ocr", (title, turn, wrapped, long, rest))
-    texts = [p.text for p in paragraphs(Document("d", "d.pdf", "scanned_pdf", (page,)))]
+    texts = _paragraphs(title, turn, wrapped, long, rest)
     assert texts[0] == "1.1 ผลการประเมินคุณภาพการศึกษาภายในระดับคณะ ปีการศึกษา 2565"
     assert texts[1].startswith("ประธานแจ้งว่า") and texts[1].endswith("ขอบคุณบุคลากรทุกฝ่าย")
     assert texts[2].endswith("ให้ประธานกรรมการพิจารณาในการประชุมครั้งต่อไป")
