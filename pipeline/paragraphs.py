@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from statistics import median
 
-from extractors.attendees import heading_status
+from extractors.attendees import heading_status, split_prefix
 from pipeline.model import Document, Line, Paragraph
 
 #: A line that starts a new paragraph whatever the geometry says.
@@ -64,6 +64,25 @@ def _wraps(group: list[Line], line: Line, left: float, right: float, line_height
     return shortfall <= 0.12 * width and not centred
 
 
+def _label_line(line: Line, nxt: Line | None, left: float, right: float) -> bool:
+    """Is ``line`` a speaker's label on a line of its own (a person's name, or a label ending in
+    ฯ), with the speech indented on the next line? Such a line starts a paragraph even after a
+    line that reached the margin ("... ไม่มีการแปรญัตติ" / "นายเกียรติศักดิ์ บุญประเสริฐ" / indented
+    speech)."""
+    if nxt is None or not line.bbox or not nxt.bbox:
+        return False
+    height = line.bbox.height or 1
+    indented = nxt.bbox.x0 - left >= 0.5 * height and nxt.bbox.x0 > line.bbox.x0 + 0.5 * height
+    short = right - line.bbox.x1 > 0.3 * (right - left)
+    text = line.text.strip()
+    if not (indented and short) or "\t" in text or any(ch.isdigit() for ch in text):
+        return False
+    prefix, rest = split_prefix(text)
+    return bool(prefix and 1 <= len(rest.split()) <= 2) or (
+        text.endswith("ฯ") and len(text.split()) <= 3
+    )
+
+
 #: What opens a speech after its label: a dash, or the colon OCR often reads a dash as.
 _OPENERS = ("-", "–", ":", "：")
 
@@ -105,8 +124,13 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             left = xs0[int(0.1 * (len(xs0) - 1))]
             line_height = median(ln.bbox.height for ln in body) or 1.0  # type: ignore[union-attr]
         group: list[Line] = []
-        for line in body:
-            if group and boxed and _wraps(group, line, left, right, line_height):
+        for k, line in enumerate(body):
+            if (
+                group
+                and boxed
+                and _wraps(group, line, left, right, line_height)
+                and not _label_line(line, body[k + 1] if k + 1 < len(body) else None, left, right)
+            ):
                 group.append(line)
                 continue
             if group:

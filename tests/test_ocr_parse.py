@@ -252,6 +252,22 @@ def test_a_turn_reported_in_the_third_person_starts_a_new_paragraph():
     assert texts[2].endswith("ให้ประธานกรรมการพิจารณาในการประชุมครั้งต่อไป")
 
 
+def test_a_name_alone_above_an_indented_speech_is_a_label_even_after_a_full_line():
+    # a speech that reached the margin, then the next speaker's name on a line of its own
+    speech = _line(
+        1, "รายจ่าย 85,400,000 บาท (แปดสิบห้าล้านสี่แสนบาทถ้วน) ไม่มีการแปรญัตติ", (320, 774, 2150, 836)
+    )
+    name = _line(2, "นายเกียรติศักดิ์ บุญประเสริฐ", (320, 852, 1000, 914))
+    turn = _line(3, "ขอให้ฝ่ายบริหารเร่งรัดการเบิกจ่ายโครงการก่อสร้างให้เป็นไปตามแผน", (412, 930, 2120, 992))
+    assert _paragraphs(speech, name, turn)[1:] == [name.text, turn.text]
+    # the same words ending a wrapped sentence, the next paragraph not indented: they wrap
+    plain = _line(3, "ที่ประชุมรับทราบ", (320, 930, 900, 992))
+    assert _paragraphs(speech, name, plain)[0].endswith("ไม่มีการแปรญัตตินายเกียรติศักดิ์ บุญประเสริฐ")
+    # a short line of other words above an indented paragraph stays the wrapped sentence's end
+    tail = _line(2, "ในการประชุมครั้งต่อไป", (320, 852, 1000, 914))
+    assert len(_paragraphs(speech, tail, turn)) == 2
+
+
 class _FakeTesseract:
     """Stands in for Tesseract: the page reads as ``page``; a line crop (psm 7) reads as the
     entry of ``rereads`` for the crop's top y (the line's box minus the padding)."""
