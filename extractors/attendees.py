@@ -42,6 +42,16 @@ _NO_SURNAME = re.compile(r"^พระ")
 _POSITION_START = re.compile(
     rf"^(?:{'|'.join(sorted(P.ATTENDEE_ROLES, key=len, reverse=True))}|เจ้าอาวาส)|{P.LABEL_OFFICE.pattern}"
 )
+#: How the positions in an attendance list begin, more widely: offices, units, and the civil
+#: service's ranks (นักวิชาการ..., เจ้าหน้าที่..., ผู้ทรงคุณวุฒิ, แทน...).
+_POSITION_LIKE = re.compile(rf"{_POSITION_START.pattern}|{P.ASSIGNEE_HEAD.pattern}|^(?:นัก|แทน)")
+
+
+def position_like(cell: str) -> bool:
+    """Does a cell of an attendance row begin like a position rather than a surname?"""
+    return bool(_POSITION_LIKE.match(cell.strip()))
+
+
 #: Prefixes compiled to tolerate OCR-dropped marks ("ว่าทีร้อยตรี"), longest first.
 _PREFIXES = [(pre, re.compile(P.tolerant(pre))) for pre in P.NAME_PREFIXES]
 #: An attendee line whose number OCR misread ("cn. นายพงษ์เทพ"): accepted when a name prefix follows.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from statistics import median
 
-from extractors.attendees import heading_status, split_prefix
+from extractors.attendees import heading_status, position_like, split_prefix
 from pipeline.model import Document, Line, Paragraph
 
 #: A line that starts a new paragraph whatever the geometry says.
@@ -53,7 +53,12 @@ def _wraps(group: list[Line], line: Line, left: float, right: float, line_height
         # A numbered row's first cell may wrap under its number, with later cells beside it.
         # Any row's first cell may wrap when its text filled the cell (a long label).
         under_number = bool(NUMBERED.match(row.text)) and "\t" in line.text
-        wrapped_first = "\t" in line.text and _first_cell_wrapped(row, line, line_height)
+        wrapped_first = (
+            _first_cell_wrapped(row, line, line_height)
+            if "\t" in line.text
+            else _only_first_cell_wrapped(row, line)
+            and all("\t" in ln.text for ln in group[1:])  # a name wraps once
+        )
         return (
             under_number
             or wrapped_first
@@ -109,6 +114,32 @@ def _first_cell_wrapped(row: Line, line: Line, line_height: float) -> bool:
     return next_start - end < 1.2 * line_height
 
 
+def _only_first_cell_wrapped(row: Line, line: Line) -> bool:
+    """Is ``line`` (no cells of its own) the wrap of ``row``'s first cell alone, as a surname
+    wrapped under its row ("1. รศ.ดร.ประภาพร<tab>ผู้ทรงคุณวุฒิ" / "เรืองศรี")? It must lie within the
+    first column, and its first word must not have fitted between the first cell's last word and
+    the second cell: a word goes to the next line only when it does not fit. Like a name, it is
+    at most two words and has no digits (not "เปิดประชุมเวลา 09.30 น." after the table)."""
+    first_cell = row.text.split("\t", 1)[0].split()
+    words = line.text.split()
+    if (
+        not first_cell
+        or not 1 <= len(words) <= 2
+        or any(ch.isdigit() for ch in line.text)
+        or not line.bbox
+        or not row.bbox
+        or len(row.words) != len(row.text.split())
+        or len(row.words) <= len(first_cell)
+        or len(line.words) != len(words)
+    ):
+        return False
+    end, next_start = row.words[len(first_cell) - 1][1], row.words[len(first_cell)][0]
+    height = row.bbox.height or 1
+    within = line.bbox.x0 < row.bbox.x0 + 0.5 * height and line.bbox.x1 < next_start
+    first_word = line.words[0][1] - line.words[0][0]
+    return within and first_word > next_start - end - 0.5 * height
+
+
 def paragraphs(doc: Document) -> list[Paragraph]:
     """The document's content as paragraphs, furniture and blank lines left out."""
     out: list[Paragraph] = []
@@ -140,6 +171,19 @@ def paragraphs(doc: Document) -> list[Paragraph]:
     return out
 
 
+def _surname_wraps(cells: list[list[str]]) -> bool:
+    """Does what wraps under a row's first cell begin a new word, the surname? So where the cell
+    holds a given name alone ("1. รศ.ดร.ประภาพร" / "เรืองศรี") and the next cell is a position,
+    not a surname. Thai wraps inside words too, so elsewhere the pieces join as Thai does: a
+    surname broken in a narrow column ("นางสาวอรอุมา ศรี" / "วงศ์"), or a given name beside its
+    surname ("นางสาวนวล" / "ประภัสสร", then "พละศิลป์")."""
+    if len(cells) < 2:
+        return False
+    first = [t for t in cells[0] if not NUMBERED.match(t)]
+    prefix, rest = split_prefix(" ".join(first))
+    return bool(prefix) and len(rest.split()) == 1 and position_like(" ".join(cells[1]))
+
+
 def _merge(page: int, lines: list[Line]) -> Paragraph:
     """Join a group's lines: a wrapped paragraph end to end; in a table row (tab-separated cells),
     each continuation token goes to the end of the cell it sits under."""
@@ -152,6 +196,7 @@ def _merge(page: int, lines: list[Line]) -> Paragraph:
             starts.append(first.words[i][0] if cell else 0)
             i += len(cell)
         pieces: list[list[tuple[str, int]]] = [[(" ".join(cell), first.number)] for cell in cells]
+        surname_wraps = _surname_wraps(cells)
         for line in lines[1:]:
             assert line.bbox
             words = line.text.split()
@@ -162,7 +207,8 @@ def _merge(page: int, lines: list[Line]) -> Paragraph:
             )
             for word, (x0, _) in zip(words, boxes, strict=True):
                 k = max((j for j, cx0 in enumerate(starts) if cx0 <= x0 + 10), default=0)
-                if pieces[k][-1][1] == line.number:  # same line, same cell: keep its space
+                if pieces[k][-1][1] == line.number or (k == 0 and surname_wraps):
+                    # same line, same cell: keep its space; a surname wrapped: see _surname_wraps
                     text, number = pieces[k][-1]
                     pieces[k][-1] = (f"{text} {word}", number)
                 else:

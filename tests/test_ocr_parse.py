@@ -268,6 +268,49 @@ def test_a_name_alone_above_an_indented_speech_is_a_label_even_after_a_full_line
     assert len(_paragraphs(speech, tail, turn)) == 2
 
 
+def _row(n, text, y, words):
+    return Line(n, text, text, BBox(words[0][0], y, words[-1][1], y + 62), 0.95, words=words)
+
+
+def test_a_name_wrapped_under_its_row_joins_its_first_cell():
+    # the surname wrapped onto a line of its own, under a row whose next cell is a position
+    row = _row(1, "1. นางสาวชลธิชา\tนักวิชาการพัสดุ", 2608, ((320, 360), (380, 820), (985, 1272)))
+    surname = _row(2, "มีทรัพย์", 2686, ((320, 514),))
+    assert _paragraphs(row, surname) == ["1. นางสาวชลธิชา มีทรัพย์\tนักวิชาการพัสดุ"]
+    # a surname broken inside the word in a narrow column joins without a space
+    row = _row(
+        1, "6. นางสาวอรอุมา ศรี\tหัวหน้า", 1867, ((320, 360), (380, 700), (720, 890), (985, 1229))
+    )
+    rest = _row(2, "วงศ์\tสำนักงาน", 1945, ((320, 420), (985, 1229)))
+    assert _paragraphs(row, rest) == ["6. นางสาวอรอุมา ศรีวงศ์\tหัวหน้าสำนักงาน"]
+    # a given name wrapped beside a surname cell is part of the given name
+    row = _row(
+        1,
+        "10. นางสาวนวล\tพละศิลป์\tแทนเกษตร",
+        2360,
+        ((320, 380), (400, 800), (985, 1200), (1400, 1800)),
+    )
+    rest = _row(2, "ประภัสสร", 2438, ((320, 560),))
+    assert _paragraphs(row, rest)[0].startswith("10. นางสาวนวลประภัสสร\tพละศิลป์")
+
+
+def test_a_line_after_a_table_row_is_not_taken_for_a_wrapped_name():
+    row = _row(
+        1,
+        "๒. นางสาวกาญจนา\tมีสุข\tผู้อำนวยการกองคลัง",
+        2336,
+        ((319, 387), (433, 838), (1060, 1162), (1404, 1901)),
+    )
+    # the first word would not have fitted in the cell, but a name has no digits
+    after = _row(2, "เปิดประชุมเวลา 09.30 น.", 2410, ((321, 701), (740, 889), (922, 981)))
+    assert len(_paragraphs(row, after)) == 2
+    # a short word that would have fitted beside the first cell did not wrap from it
+    row = _row(
+        1, "1. นายสมชาย ใจดี\tกรรมการ", 900, ((320, 360), (380, 600), (620, 700), (985, 1200))
+    )
+    assert len(_paragraphs(row, _row(2, "ฯลฯ", 972, ((320, 380),)))) == 2
+
+
 class _FakeTesseract:
     """Stands in for Tesseract: the page reads as ``page``; a line crop (psm 7) reads as the
     entry of ``rereads`` for the crop's top y (the line's box minus the padding)."""
