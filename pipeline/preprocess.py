@@ -22,17 +22,20 @@ MAX_SKEW = 3.0
 #: one); the photographed pages lean 1.3-1.85° and turning them took their error from 18-19% to
 #: 1-9%.
 MIN_SKEW = 1.0
+#: The fine search looks this far (degrees) either side of the coarse angle.
+FINE_SPAN = 0.2
 #: Light is evened out on a page whose paper varies by this many grey levels or more: 0 on the
 #: sample scans, 57 on the photographed pages.
 MIN_LIGHT_RANGE = 20.0
 
 
-def skew_angle(image: Image.Image) -> float:
+def skew_angle(image: Image.Image, needed: float = 0.0) -> float:
     """The angle (degrees, counter-clockwise as :meth:`PIL.Image.Image.rotate` takes it) that
     makes the page's text lines horizontal: the rotation at which the row profile of its ink is
     sharpest (text lines and the gaps between them line up with pixel rows). Searched in steps
     of 0.25° on a copy about 400 pixels wide, then of 0.05° on one about 800 wide; of equal
-    scores, the smallest turn wins."""
+    scores, the smallest turn wins. When the coarse angle is too small for the fine search to
+    reach ``needed`` (the least skew anyone acts on), the coarse angle is returned as it is."""
     gray = image if image.mode == "L" else image.convert("L")
 
     def ink_of(width: int) -> Image.Image:
@@ -49,14 +52,18 @@ def skew_angle(image: Image.Image) -> float:
         return float(max(angles, key=sharpness))
 
     coarse = best(ink_of(400), np.round(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25), 2))
-    fine = best(ink_of(800), np.round(np.arange(coarse - 0.2, coarse + 0.21, 0.05), 2))
+    if abs(coarse) + FINE_SPAN < needed:
+        return coarse
+    fine = best(
+        ink_of(800), np.round(np.arange(coarse - FINE_SPAN, coarse + FINE_SPAN + 0.01, 0.05), 2)
+    )
     return round(fine, 2)
 
 
 def deskew(image: Image.Image, min_angle: float) -> tuple[Image.Image, float]:
     """The page straightened, and the angle it was turned by (0 when the skew is below
     ``min_angle``: Tesseract copes with a slight skew, and turning resamples every pixel)."""
-    angle = skew_angle(image)
+    angle = skew_angle(image, needed=min_angle)
     if abs(angle) < min_angle:
         return image, 0.0
     return image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255), angle

@@ -49,6 +49,15 @@ def test_a_page_leaning_less_than_the_threshold_is_left_as_it_is():
     assert skew_angle(turned) == pytest.approx(0.0, abs=0.1)
 
 
+@pytest.mark.parametrize("lean", [-1.3, 0.3, 0.7, 1.1])
+def test_the_fine_search_is_skipped_only_where_it_cannot_reach_the_threshold(lean):
+    page = _page(lean)
+    quick, full = skew_angle(page, needed=MIN_SKEW), skew_angle(page)
+    # the same decision either way; a page leaning well below the threshold gets the coarse angle
+    assert (abs(quick) >= MIN_SKEW) == (abs(full) >= MIN_SKEW)
+    assert quick == full or abs(quick) + 0.2 < MIN_SKEW
+
+
 @pytest.mark.parametrize("angle", [1.8, -1.8, 1.2])
 def test_a_box_on_the_straightened_page_points_back_at_the_original(angle):
     image = Image.new("L", (1000, 1400), 255)
