@@ -26,11 +26,14 @@ _CONFUSED = (
     set("\u0e48\u0e49\u0e4a\u0e4b"),  # ่ ้ ๊ ๋
 )
 
+#: Consonants OCR reads one for the other (ผู้จต for ผู้จด): either matches, never dropped.
+_LOOKALIKE_CONSONANTS = (set("ดต"),)
+
 
 def tolerant(word: str) -> str:
     """Regex source for ``word`` with droppable Thai marks made optional, each mark matching any
-    mark of its class (OCR reads ที่ as ที, ทิ or ที้), and a space allowed where a syllable can
-    begin (OCR reads ประชุม as ประ ชุม).
+    mark of its class (OCR reads ที่ as ที, ทิ or ที้), a consonant matching its look-alike (ด and
+    ต), and a space allowed where a syllable can begin (OCR reads ประชุม as ประ ชุม).
 
     >>> [bool(re.fullmatch(tolerant("ระเบียบวาระที่"), s)) for s in ("ระเบียบวาระที", "ระเบียบวาระทิ่")]
     [True, True]
@@ -45,7 +48,10 @@ def tolerant(word: str) -> str:
             out.append(" ?")
         prev = ch
         cls = next((c for c in _CONFUSED if ch in c), None)
-        if cls:
+        look = next((c for c in _LOOKALIKE_CONSONANTS if ch in c), None)
+        if look:
+            out.append("[" + "".join(sorted(look)) + "]")
+        elif cls:
             out.append("[" + "".join(sorted(cls)) + "]?")
         elif ch in _DROPPABLE:
             out.append(re.escape(ch) + "?")

@@ -26,6 +26,9 @@ class OcrConfig:
     #: re-read alone (psm 7) a line of a Thai page in which Tesseract found Latin letters
     #: (``lo.`` for ๒., ``UM`` for บาท); costs about 0.12 s a line so re-read
     reread_latin: bool = True
+    #: re-read from the left margin a line before which Tesseract left ink unread (a dropped
+    #: leading ``- ๔.๒``)
+    reread_unread: bool = True
     #: straighten a page that leans 1° or more, and even out uneven light (pipeline/preprocess.py)
     deskew: bool = True
     even_light: bool = True

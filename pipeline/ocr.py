@@ -15,9 +15,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+import numpy as np
 from PIL import Image
 
 from pipeline.config import OcrConfig
@@ -370,6 +372,29 @@ def _thai_letters(text: str) -> int:
     return sum(1 for ch in text if "\u0e01" <= ch <= "\u0e30" or "\u0e40" <= ch <= "\u0e46")
 
 
+def _left_margin(lines: list[Line]) -> int | None:
+    """Where the page's lines begin: the 10th percentile of their left edges."""
+    lefts = sorted(ln.bbox.x0 for ln in lines if ln.bbox)
+    return lefts[int(0.1 * (len(lefts) - 1))] if len(lefts) >= 5 else None
+
+
+def _unread_ink_before(image: Image.Image, line: Line, margin: int) -> bool:
+    """Is there ink between the left margin and where the line's text begins, at the height of
+    its letters, that Tesseract gave no text for? Tesseract sometimes drops a line's leading
+    number or dash (``- ๔.๒`` before a title); a line indented by white space has none."""
+    if line.bbox is None:
+        return False
+    box, h = line.bbox, line.bbox.height
+    if box.x0 - margin < 0.5 * h:
+        return False
+    x0, x1 = max(0, margin - h // 2), box.x0 - h // 4
+    y0, y1 = box.y0 + h // 4, box.y1 - h // 4
+    if x1 - x0 < h // 4 or y1 <= y0:
+        return False
+    ink = np.asarray(image.crop((x0, y0, x1, y1)).convert("L")) < 128
+    return int(ink.any(axis=0).sum()) > 0.25 * h
+
+
 class OcrEngine(Protocol):
     """Reads a page. An engine with a true ``reads_pixels`` attribute calls ``render``; a
     document read by one has its next page rasterised ahead, while this one is recognised."""
@@ -412,10 +437,34 @@ class TesseractEngine:
             for i in doubted - drop:
                 if _latin_letters(lines[i].text) >= 2:
                     lines[i] = self._reread_latin(image, lines[i]) or lines[i]
+        if self.config.reread_unread:
+            margin = _left_margin([ln for i, ln in enumerate(lines) if i not in drop])
+            for i, line in enumerate(lines):
+                if i not in drop and margin is not None and _unread_ink_before(image, line, margin):
+                    lines[i] = self._reread_from(image, line, margin) or line
         kept = [ln for i, ln in enumerate(lines) if i not in drop]
         if angle:  # boxes of the straightened page, back in the page's own coordinates
             kept = [_unrotated(ln, angle, image.width, image.height) for ln in kept]
         return lines_to_tsv(replace(page, lines=tuple(kept)), page_no)
+
+    def _reread_from(self, image: Image.Image, line: Line, margin: int) -> Line | None:
+        """Re-read a line from the left margin on, where Tesseract left ink before it unread (a
+        leading ``- ๔.๒`` dropped from an item's title). The re-read is kept only when it reads
+        more, ends with what was read first, and Tesseract is about as sure of it."""
+        assert line.bbox
+        start = BBox(margin, line.bbox.y0, line.bbox.x1, line.bbox.y1)
+        redone = self._read_region(image, start, start, line.number)
+        if redone is None or redone.confidence is None:
+            return None
+        before, after = line.text.replace(" ", ""), redone.text.replace(" ", "")
+        tail = after[-len(before) :] if before else ""
+        if (
+            len(after) <= len(before)
+            or SequenceMatcher(None, before, tail, autojunk=False).ratio() < 0.8
+            or redone.confidence < (line.confidence or 0) - 0.05
+        ):
+            return None
+        return redone
 
     def _reread_latin(self, image: Image.Image, line: Line) -> Line | None:
         """Re-read, as one text line (psm 7), a line of a Thai page with a Latin word Tesseract

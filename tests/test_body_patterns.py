@@ -119,6 +119,12 @@ def test_a_bare_signature_before_the_role_is_not_taken_for_the_typed_name():
     assert _closing("ลงชื่อ จันทิมา แก้วดี ผู้จดรายงานการประชุม").recorder is None
 
 
+def test_a_role_whose_consonant_ocr_read_as_its_look_alike_is_still_found():
+    # ด read as ต, the signature word garbled by OCR
+    meeting = _closing("ลบงซื้อ...ผู้จตรายงานการประชุม", "(นางพิกุล ศรีคำ)")
+    assert meeting.recorder == "นางพิกุล ศรีคำ"
+
+
 def _rows(body: str):
     return run_extractors(minutes_of(HEAD + body))
 

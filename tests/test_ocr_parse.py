@@ -352,14 +352,16 @@ def _token_boxes(text, box):
     return tuple((box.x0 + i * step, box.x0 + (i + 1) * step - 5) for i in range(len(tokens)))
 
 
-def _read_with(monkeypatch, page_lines, rereads, latin_conf=0.6):
-    from PIL import Image
+def _read_with(monkeypatch, page_lines, rereads, latin_conf=0.6, ink=()):
+    from PIL import Image, ImageDraw
 
     import pipeline.ocr as ocr
     from pipeline.config import OcrConfig
 
     fake = _FakeTesseract(page_lines, rereads, latin_conf)
     image = Image.new("L", (1000, 1000), 255)
+    for box in ink:  # marks on the page that the page's reading gave no text for
+        ImageDraw.Draw(image).rectangle(box, fill=0)
     original_crop = Image.Image.crop
 
     def crop(self, box=None):
@@ -425,6 +427,36 @@ def test_english_tesseract_is_sure_of_is_not_reread(monkeypatch):
     assert crops == 0
     _, crops = _read_with(monkeypatch, lines, {}, latin_conf=0.60)
     assert crops == 1
+
+
+MARGIN_LINES = [
+    _line(n, "ที่ประชุมมีมติเห็นชอบตามที่เสนอ และมอบหมายให้ฝ่ายเลขาฯ ดำเนินการ", (100, y, 900, y + 40))
+    for n, y in ((1, 100), (2, 160), (3, 220), (4, 280), (5, 340))
+]
+
+
+def test_ink_left_unread_before_a_line_is_read_again_from_the_margin(monkeypatch):
+    title = _line(6, "การคัดเลือกพื้นที่/กลุ่มเป้าหมาย", (250, 500, 900, 540), 0.92)
+    indented = _line(7, "จังหวัดได้จัดประชุมคณะทำงาน", (250, 600, 900, 640), 0.92)
+    rereads = {
+        500: ("- ๔.๒ การคัดเลือกพื้นที่/กลุ่มเป้าหมาย", 0.93),
+        600: ("อ จังหวัดได้จัดประชุมคณะทำงาน", 0.93),
+    }
+    texts, crops = _read_with(
+        monkeypatch, [*MARGIN_LINES, title, indented], rereads, ink=[(110, 510, 200, 530)]
+    )
+    assert crops == 1  # the indented line has only paper before it
+    assert "- ๔.๒ การคัดเลือกพื้นที่/กลุ่มเป้าหมาย" in texts
+    assert "จังหวัดได้จัดประชุมคณะทำงาน" in texts
+
+
+def test_a_reread_from_the_margin_that_changes_the_line_is_not_taken(monkeypatch):
+    title = _line(6, "การคัดเลือกพื้นที่/กลุ่มเป้าหมาย", (250, 500, 900, 540), 0.92)
+    for reread in (("๒. ผลการดำเนินงานของจังหวัด", 0.95), ("- ๔.๒ การคัดเลือกพื้นที่/กลุ่มเป้าหมาย", 0.80)):
+        texts, crops = _read_with(
+            monkeypatch, [*MARGIN_LINES, title], {500: reread}, ink=[(110, 510, 200, 530)]
+        )
+        assert crops == 1 and title.text in texts
 
 
 def test_lines_of_an_english_page_are_not_reread(monkeypatch):
