@@ -29,6 +29,8 @@ class OcrConfig:
     #: re-read from the left margin a line before which Tesseract left ink unread (a dropped
     #: leading ``- ๔.๒``)
     reread_unread: bool = True
+    #: read Thai digits a second time, glyph by glyph against the Thai fonts' digits
+    second_digit_reading: bool = True
     #: straighten a page that leans 1° or more, and even out uneven light (pipeline/preprocess.py)
     deskew: bool = True
     even_light: bool = True

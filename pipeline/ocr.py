@@ -23,6 +23,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.config import OcrConfig
+from pipeline.digits import THAI_DIGITS, read_digit_run
 from pipeline.errors import MissingComponentError, OcrError
 from pipeline.layout import Word, make_line
 from pipeline.model import BBox, Line, Page
@@ -395,6 +396,46 @@ def _unread_ink_before(image: Image.Image, line: Line, margin: int) -> bool:
     return int(ink.any(axis=0).sum()) > 0.25 * h
 
 
+#: What a run of digits may hold besides Thai digits.
+_SEPARATORS = frozenset(".,/")
+
+
+def _digit_runs(words: list[Word], height: float) -> list[list[Word]]:
+    """Runs of adjacent words that are Thai digits or separators, with a Thai digit in them."""
+    runs: list[list[Word]] = []
+    run: list[Word] = []
+    for w in words:
+        fits = bool(w.text) and all(ch in THAI_DIGITS or ch in _SEPARATORS for ch in w.text)
+        if fits and (not run or w.x0 - run[-1].x1 < 0.5 * height):
+            run.append(w)
+            continue
+        runs.append(run)
+        run = [w] if fits else []
+    runs.append(run)
+    return [r for r in runs if any(ch in THAI_DIGITS for w in r for ch in w.text)]
+
+
+def _second_digit_reading(image: Image.Image, line: Line, words: list[Word]) -> Line:
+    """The line with each run of Thai digits as :func:`pipeline.digits.read_digit_run` reads it
+    glyph by glyph, where that reading is certain and differs from Tesseract's."""
+    if line.bbox is None or not words:
+        return line
+    text, cursor = line.text, 0
+    for run in _digit_runs(words, line.bbox.height):
+        first = "".join(w.text for w in run)
+        at = text.find(first, cursor)
+        if at < 0:
+            continue
+        boxes = [(w.text, (int(w.x0), int(w.y0), int(w.x1), int(w.y1))) for w in run]
+        second = read_digit_run(image, boxes)
+        if second is None or second == first:
+            cursor = at + len(first)
+            continue
+        text = text[:at] + second + text[at + len(first) :]
+        cursor = at + len(second)
+    return line if text == line.text else replace(line, text=text, raw_text=text)
+
+
 class OcrEngine(Protocol):
     """Reads a page. An engine with a true ``reads_pixels`` attribute calls ``render``; a
     document read by one has its next page rasterised ahead, while this one is recognised."""
@@ -442,6 +483,10 @@ class TesseractEngine:
             for i, line in enumerate(lines):
                 if i not in drop and margin is not None and _unread_ink_before(image, line, margin):
                     lines[i] = self._reread_from(image, line, margin) or line
+        if self.config.second_digit_reading:
+            for i, line in enumerate(lines):
+                if i not in drop and line is page.lines[i]:  # not re-read: its words are its own
+                    lines[i] = _second_digit_reading(image, line, words[i])
         kept = [ln for i, ln in enumerate(lines) if i not in drop]
         if angle:  # boxes of the straightened page, back in the page's own coordinates
             kept = [_unrotated(ln, angle, image.width, image.height) for ln in kept]

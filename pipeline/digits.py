@@ -1,0 +1,245 @@
+"""A second reading of Thai digits, glyph by glyph, against the digits of the Thai fonts on the
+machine.
+
+Tesseract's Thai model misreads Thai digits with full confidence (๘ as ๕, ๖ as ๒ or as ๒๐, ๔ as
+๕: README, "Digits"), and a wrong digit in an amount is the worst error this product can make.
+Thai digits are separate glyphs of one stroke each, drawn alike in every text face, so each one
+Tesseract boxed is cut out of the page and compared with the ten digits rendered in every Thai
+font installed (fonts-thai-tlwg: Laksaman, Garuda, Loma, Kinnari, Norasi, ...): the nearest shape
+wins. A run of digits is re-read only when every glyph in it is found unambiguously; what the
+second reading says is then kept (see :func:`read_digit_run`), and the pipeline records both.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+#: Glyphs are compared as SIZE x SIZE pictures.
+SIZE = 24
+#: A glyph is read when its shape is this alike (cosine) to a font's digit ...
+MIN_LIKENESS = 0.80
+#: ... and this much more alike to it than to any other digit.
+MIN_MARGIN = 0.04
+#: Font styles whose digits are not upright text digits.
+_SKIP_STYLES = ("Oblique", "Italic", "Mono", "Typewriter", "Typist", "Typo")
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One glyph cut out of a run: its columns in the page, and its reading."""
+
+    x0: int
+    x1: int
+    text: str  # a digit or "/"; "" for a point or a comma; "?" for a glyph like none of them
+    likeness: float
+    margin: float
+
+
+def thai_font_files() -> list[Path]:
+    """The upright Thai fonts fontconfig knows (``fc-list :lang=th``)."""
+    try:
+        out = subprocess.run(
+            ["fc-list", ":lang=th", "file"], capture_output=True, text=True, timeout=30
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    files = {Path(line.split(":")[0].strip()) for line in out.splitlines() if line.strip()}
+    return sorted(
+        f
+        for f in files
+        if f.suffix.lower() in (".ttf", ".otf") and not any(s in f.name for s in _SKIP_STYLES)
+    )
+
+
+@functools.cache
+def templates(exclude: frozenset[str] = frozenset()) -> tuple[np.ndarray, str]:
+    """The digits (and the slash) of every Thai font, minus the families in ``exclude`` (for
+    measuring on a font the templates have not seen), as normalised shape vectors, with the
+    character of each row."""
+    vectors, labels = [], []
+    for path in thai_font_files():
+        if any(path.name.startswith(family) for family in exclude):
+            continue
+        try:
+            font = ImageFont.truetype(str(path), 96)
+        except OSError:
+            continue
+        for digit in THAI_DIGITS + "/":
+            canvas = Image.new("L", (160, 160), 0)
+            ImageDraw.Draw(canvas).text((30, 10), digit, fill=255, font=font)
+            ink = np.asarray(canvas) > 127
+            if ink.sum() < 20:
+                continue  # the font has no glyph for it
+            vectors.append(shape_vector(ink))
+            labels.append(digit)
+    if not vectors:
+        return np.zeros((0, SIZE * SIZE), dtype=np.float32), ""
+    return np.stack(vectors), "".join(labels)
+
+
+def shape_vector(ink: np.ndarray) -> np.ndarray:
+    """A glyph's ink (boolean array) cropped to its box, scaled into SIZE x SIZE keeping its
+    proportions, softened, and normalised (zero mean, unit length) for cosine likeness."""
+    rows, cols = np.nonzero(ink)
+    box = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+    h, w = box.shape
+    scale = (SIZE - 2) / max(h, w)
+    picture = Image.fromarray((box * 255).astype(np.uint8)).resize(
+        (max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BILINEAR
+    )
+    square = Image.new("L", (SIZE, SIZE), 0)
+    square.paste(picture, ((SIZE - picture.width) // 2, (SIZE - picture.height) // 2))
+    vector = np.asarray(square.filter(ImageFilter.GaussianBlur(1)), dtype=np.float32).ravel()
+    vector -= vector.mean()
+    return vector / (np.linalg.norm(vector) or 1.0)
+
+
+def classify(ink: np.ndarray, exclude: frozenset[str] = frozenset()) -> tuple[str, float, float]:
+    """The digit a glyph's ink looks most like, its likeness, and its margin over the next
+    digit; ("", 0, 0) when there are no fonts to compare with."""
+    vectors, labels = templates(exclude)
+    if not labels:
+        return "", 0.0, 0.0
+    scores = vectors @ shape_vector(ink)
+    best: dict[str, float] = {}
+    for label, score in zip(labels, scores.tolist(), strict=True):
+        best[label] = max(best.get(label, -1.0), score)
+    ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+    (digit, first), second = ranked[0], ranked[1][1] if len(ranked) > 1 else -1.0
+    return digit, first, first - second
+
+
+def _threshold(pixels: np.ndarray) -> float:
+    """Otsu's threshold of a grey picture."""
+    hist = np.bincount(pixels.ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    if total == 0:
+        return 128.0
+    levels = np.arange(256)
+    weight = np.cumsum(hist)
+    mean = np.cumsum(hist * levels)
+    between = (mean[-1] * weight - mean * total) ** 2 / np.maximum(weight * (total - weight), 1)
+    return float(np.argmax(between))
+
+
+def _main_block(piece: np.ndarray) -> np.ndarray:
+    """The piece's rows of ink that hang together with the most ink: a stray mark of a
+    neighbouring line above or below a glyph, apart from it by blank rows, is left out."""
+    on: list[bool] = [bool(v) for v in np.asarray(piece.any(axis=1)).ravel()] + [False]
+    blocks: list[tuple[int, int, int]] = []
+    start: int | None = None
+    for y, row in enumerate(on):
+        if row and start is None:
+            start = y
+        elif not row and start is not None:
+            blocks.append((int(piece[start:y].sum()), start, y))
+            start = None
+    if len(blocks) < 2:
+        return piece
+    _, y0, y1 = max(blocks)
+    out = np.zeros_like(piece)
+    out[y0:y1] = piece[y0:y1]
+    return out
+
+
+def read_glyphs(
+    image: Image.Image,
+    box: tuple[int, int, int, int],
+    body: tuple[int, int],
+    keep: tuple[int, int],
+    exclude: frozenset[str] = frozenset(),
+) -> list[Glyph]:
+    """Cut the glyphs in ``box`` (the page's pixels) at the columns blank between the rows
+    ``body`` (the digits' height: marks of other lines above do not join two glyphs), keep those
+    that reach into the columns ``keep``, and read each as a digit. A glyph less than half as tall
+    as the body (a point, a comma) or like no digit (a slash) reads as ""."""
+    x0, y0, x1, y1 = box
+    pixels = np.asarray(image.crop(box).convert("L"))
+    if pixels.size == 0:
+        return []
+    ink = pixels < _threshold(pixels)
+    if ink.mean() > 0.6:  # not dark glyphs on paper
+        return []
+    columns = ink[body[0] - y0 : body[1] - y0].any(axis=0)
+    small = 0.5 * (body[1] - body[0])
+    glyphs: list[Glyph] = []
+    start: int | None = None
+    inked: list[bool] = [bool(v) for v in np.asarray(columns).ravel()] + [False]
+    for x, on in enumerate(inked):
+        if on and start is None:
+            start = x
+        elif not on and start is not None:
+            a, b = x0 + start, x0 + x
+            if b <= keep[0] or a >= keep[1]:
+                start = None
+                continue
+            piece = _main_block(ink[:, start:x])
+            rows = np.nonzero(piece.any(axis=1))[0]
+            tall = rows[-1] - rows[0] + 1
+            if tall < small or piece.sum() < 12:
+                glyphs.append(Glyph(a, b, "", 0.0, 0.0))
+            else:
+                char, likeness, margin = classify(piece, exclude)
+                if likeness < MIN_LIKENESS:
+                    char = "?"  # a letter, or a glyph cut wrongly
+                glyphs.append(Glyph(a, b, char, likeness, margin))
+            start = None
+    return glyphs
+
+
+def read_digit_run(
+    image: Image.Image,
+    boxes: Sequence[tuple[str, tuple[int, int, int, int]]],
+    exclude: frozenset[str] = frozenset(),
+) -> str | None:
+    """A second reading of a run of Tesseract's glyphs (text and box each) in which it read Thai
+    digits, or None where there is none to give.
+
+    The run's glyphs are cut out afresh (Tesseract sometimes splits one digit in two: ๖ as
+    ``๒๐``, boxes one with a mark of the line above, or too tightly). Every digit must be alike
+    enough to a font's digit and unlike the others; separators (``.`` ``,`` ``/``) keep
+    Tesseract's reading, in order. None when a glyph is in doubt or the cut does not agree with
+    Tesseract's separators."""
+    if not boxes or not templates(exclude)[1]:
+        return None
+    digit_boxes = [b for text, b in boxes if any(ch in THAI_DIGITS for ch in text)]
+    if not digit_boxes:
+        return None
+    # the digits' body, from the middle of their boxes' tops and bottoms: some digits rise above
+    # it (๒ ๕ ๖ ๙), and Tesseract boxes some with a mark of the line above or below
+    tops, bottoms = sorted(b[1] for b in digit_boxes), sorted(b[3] for b in digit_boxes)
+    top, bottom = tops[(len(tops) - 1) // 2], bottoms[(len(bottoms) - 1) // 2]
+    if bottom - top < 4:
+        return None
+    body = bottom - top
+    left, right = min(b[0] for _, b in boxes), max(b[2] for _, b in boxes)
+    reach = body  # Tesseract's boxes can be too tight: take whole glyphs at the ends
+    region = (max(0, left - reach), max(0, top - body // 2), right + reach, bottom + 3)
+    glyphs = read_glyphs(image, region, (top, bottom), (left + 2, right - 2), exclude)
+    digits = [g for g in glyphs if g.text in THAI_DIGITS and g.text]
+    if not digits or any(g.text == "?" or g.margin < MIN_MARGIN for g in glyphs if g.text):
+        return None
+    widths = sorted(g.x1 - g.x0 for g in digits)
+    if widths[-1] > 1.6 * widths[len(widths) // 2]:
+        return None  # two digits touching: cut as one
+    # the points, commas and slashes cut must be Tesseract's separators, in order
+    separators = [ch for text, _ in boxes for ch in text if ch not in THAI_DIGITS]
+    cut = [g.text for g in glyphs if g not in digits]
+    if len(separators) != len(cut) or any(
+        (mark == "/") != (sep == "/") for mark, sep in zip(cut, separators, strict=True)
+    ):
+        return None
+    marks = iter(separators)
+    return "".join(g.text if g in digits else next(marks) for g in glyphs)
+
+
+def _all_digits(text: str) -> bool:
+    return bool(text) and all(ch in THAI_DIGITS for ch in text)

@@ -1,0 +1,103 @@
+"""The second reading of Thai digits (pipeline/digits.py), on digits drawn with the machine's Thai
+fonts, as Tesseract boxes them (one box a glyph) and misreads them."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline import digits
+from pipeline.digits import read_digit_run, templates, thai_font_files
+
+pytestmark = pytest.mark.skipif(
+    not any(f.name.startswith("Laksaman") for f in thai_font_files()),
+    reason="needs fonts-thai-tlwg (make setup installs it)",
+)
+
+
+def _font(family: str) -> ImageFont.FreeTypeFont:
+    path = next(f for f in thai_font_files() if f.name == f"{family}.ttf")
+    return ImageFont.truetype(str(path), 50)  # about 12 pt at 300 dpi
+
+
+def _page(
+    text: str, family: str
+) -> tuple[Image.Image, list[tuple[str, tuple[int, int, int, int]]]]:
+    """A strip of page with ``text`` drawn on it, and a box for each character as Tesseract
+    gives them (its own glyph's ink)."""
+    font = _font(family)
+    image = Image.new("L", (60 + 45 * len(text), 140), 255)
+    draw = ImageDraw.Draw(image)
+    boxes = []
+    x = 30
+    for ch in text:
+        draw.text((x, 40), ch, fill=0, font=font)
+        left, top, right, bottom = draw.textbbox((x, 40), ch, font=font)
+        boxes.append((ch, (left, top, right, bottom)))
+        x = right + 8
+    return image, boxes
+
+
+def _misread(boxes, wrong: dict[int, str]):
+    return [(wrong.get(i, text), box) for i, (text, box) in enumerate(boxes)]
+
+
+@pytest.mark.parametrize("family", ["Laksaman", "Garuda", "Kinnari", "Loma"])
+def test_digits_tesseract_misread_are_read_from_their_shapes(family):
+    image, boxes = _page("๑๐๘๒๐/๒๕๖๓", family)
+    # Tesseract's usual misreads: ๘ as ๕, ๖ as ๒
+    assert read_digit_run(image, _misread(boxes, {2: "๕", 8: "๒"})) == "๑๐๘๒๐/๒๕๖๓"
+
+
+@pytest.mark.parametrize("family", ["Laksaman", "Kinnari", "Norasi", "Garuda", "Loma"])
+def test_on_a_font_the_templates_have_not_seen_the_reading_is_right_or_none(family):
+    # a document in a font not installed here (bench/digits_unseen_font.py measures the scans)
+    readings = {}
+    for number in ("๑๐๘๒๐", "๓๗๐", "๑๒๓", "๖๐๗", "๑๘", "๒๕๖๕"):
+        image, boxes = _page(number, family)
+        readings[number] = read_digit_run(image, boxes, exclude=frozenset({family}))
+        assert readings[number] in (None, number)
+    assert any(readings.values())
+
+
+def test_separators_keep_tesseracts_reading_and_must_line_up():
+    image, boxes = _page("๒,๔๐๐.๕๐", "Laksaman")
+    assert read_digit_run(image, _misread(boxes, {2: "๕"})) == "๒,๔๐๐.๕๐"
+    # a separator Tesseract did not read: the cut and the reading disagree, nothing is said
+    assert read_digit_run(image, [b for b in boxes if b[0] != ","]) is None
+
+
+def test_a_glyph_like_no_digit_leaves_the_run_as_tesseract_read_it():
+    image, boxes = _page("๓๒ก", "Laksaman")
+    # Tesseract took the letter for a digit: the run is not re-read
+    assert read_digit_run(image, _misread(boxes, {2: "๑"})) is None
+
+
+def test_no_fonts_no_second_reading(monkeypatch):
+    image, boxes = _page("๒๕๖๕", "Laksaman")
+    monkeypatch.setattr(digits, "thai_font_files", lambda: [])
+    templates.cache_clear()
+    try:
+        assert read_digit_run(image, boxes) is None
+    finally:
+        templates.cache_clear()
+
+
+def test_a_line_gets_the_second_reading_of_its_digit_runs_only():
+    from pipeline.layout import Word
+    from pipeline.model import BBox, Line
+    from pipeline.ocr import _second_digit_reading
+
+    image, boxes = _page("๑๐๘๒๐", "Laksaman")
+    wide = Image.new("L", (image.width + 200, image.height), 255)
+    wide.paste(image, (200, 0))
+    words = [Word("ที่", 20, 40, 90, 105, 0.9)] + [
+        Word({2: "๕"}.get(i, text), x0 + 200, y0, x1 + 200, y1, 0.99)
+        for i, (text, (x0, y0, x1, y1)) in enumerate(boxes)
+    ]
+    line = Line(1, "ที่ ๑๐๕๒๐", "ที่ ๑๐๕๒๐", BBox(20, 30, wide.width - 20, 110), 0.95)
+    assert _second_digit_reading(wide, line, words).text == "ที่ ๑๐๘๒๐"
+    # where the glyphs say what Tesseract said, the line is the same object
+    right = [Word("๑๐๘๒๐"[i], w.x0, w.y0, w.x1, w.y1, w.conf) for i, w in enumerate(words[1:])]
+    same = Line(1, "ที่ ๑๐๘๒๐", "ที่ ๑๐๘๒๐", line.bbox, 0.95)
+    assert _second_digit_reading(wide, same, [words[0], *right]) is same
