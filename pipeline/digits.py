@@ -22,6 +22,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+#: What a run of digits holds besides them; Tesseract's reading of these is kept.
+SEPARATORS = frozenset(".,/")
 #: Glyphs are compared as SIZE x SIZE pictures.
 SIZE = 24
 #: A glyph is read when its shape is this alike (cosine) to a font's digit ...
@@ -210,9 +212,12 @@ def read_digit_run(
     Tesseract's separators."""
     if not boxes or not templates(exclude)[1]:
         return None
-    digit_boxes = [b for text, b in boxes if any(ch in THAI_DIGITS for ch in text)]
+    # every glyph but the separators must be read as a digit; a run Tesseract read without a
+    # Thai digit (Latin look-alikes alone) must be read with more likeness still
+    digit_boxes = [b for text, b in boxes if any(ch not in SEPARATORS for ch in text)]
     if not digit_boxes:
         return None
+    least = MIN_LIKENESS if any(ch in THAI_DIGITS for text, _ in boxes for ch in text) else 0.9
     # the digits' body, from the middle of their boxes' tops and bottoms: some digits rise above
     # it (๒ ๕ ๖ ๙), and Tesseract boxes some with a mark of the line above or below
     tops, bottoms = sorted(b[1] for b in digit_boxes), sorted(b[3] for b in digit_boxes)
@@ -227,11 +232,13 @@ def read_digit_run(
     digits = [g for g in glyphs if g.text in THAI_DIGITS and g.text]
     if not digits or any(g.text == "?" or g.margin < MIN_MARGIN for g in glyphs if g.text):
         return None
+    if any(g.likeness < least for g in digits):
+        return None
     widths = sorted(g.x1 - g.x0 for g in digits)
     if widths[-1] > 1.6 * widths[len(widths) // 2]:
         return None  # two digits touching: cut as one
     # the points, commas and slashes cut must be Tesseract's separators, in order
-    separators = [ch for text, _ in boxes for ch in text if ch not in THAI_DIGITS]
+    separators = [ch for text, _ in boxes for ch in text if ch in SEPARATORS]
     cut = [g.text for g in glyphs if g not in digits]
     if len(separators) != len(cut) or any(
         (mark == "/") != (sep == "/") for mark, sep in zip(cut, separators, strict=True)

@@ -10,12 +10,14 @@ import csv
 import functools
 import io
 import os
+import re
 import shutil
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from itertools import groupby, pairwise
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -23,7 +25,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.config import OcrConfig
-from pipeline.digits import THAI_DIGITS, read_digit_run
+from pipeline.digits import SEPARATORS, THAI_DIGITS, read_digit_run
 from pipeline.errors import MissingComponentError, OcrError
 from pipeline.layout import Word, make_line
 from pipeline.model import BBox, Line, Page
@@ -396,44 +398,95 @@ def _unread_ink_before(image: Image.Image, line: Line, margin: int) -> bool:
     return int(ink.any(axis=0).sum()) > 0.25 * h
 
 
-#: What a run of digits may hold besides Thai digits.
-_SEPARATORS = frozenset(".,/")
-
-
-def _digit_runs(words: list[Word], height: float) -> list[list[Word]]:
-    """Runs of adjacent words that are Thai digits or separators, with a Thai digit in them."""
+def _digit_runs(words: list[Word], height: float, thai_page: bool) -> list[list[Word]]:
+    """Runs of adjacent words that are Thai digits or separators, with a Thai digit in them. On
+    a Thai page a short Latin word Tesseract doubts (``lo`` for ๒, ``6`` inside ``๔6๕``, ``mo``
+    for ๓๐) may be Thai digits the eng model took: it joins a run, or makes one of its own."""
     runs: list[list[Word]] = []
     run: list[Word] = []
     for w in words:
-        fits = bool(w.text) and all(ch in THAI_DIGITS or ch in _SEPARATORS for ch in w.text)
+        fits = bool(w.text) and (
+            all(ch in THAI_DIGITS or ch in SEPARATORS for ch in w.text)
+            or (thai_page and _digit_lookalike(w))
+        )
         if fits and (not run or w.x0 - run[-1].x1 < 0.5 * height):
             run.append(w)
             continue
         runs.append(run)
         run = [w] if fits else []
     runs.append(run)
-    return [r for r in runs if any(ch in THAI_DIGITS for w in r for ch in w.text)]
+    return [r for r in runs if any(ch not in SEPARATORS for w in r for ch in w.text)]
 
 
-def _second_digit_reading(image: Image.Image, line: Line, words: list[Word]) -> Line:
+def _digit_lookalike(word: Word) -> bool:
+    """A word of at most three Latin letters, Arabic digits or ``@``, that Tesseract doubts."""
+    core = word.text.strip(".,")
+    return (
+        0 < len(core) <= 3
+        and all(ch.isascii() and (ch.isalnum() or ch in "@") for ch in core)
+        and word.conf is not None
+        and word.conf < LATIN_DOUBT
+    )
+
+
+def _second_digit_reading(
+    image: Image.Image, line: Line, words: list[Word], thai_page: bool = True
+) -> Line:
     """The line with each run of Thai digits as :func:`pipeline.digits.read_digit_run` reads it
-    glyph by glyph, where that reading is certain and differs from Tesseract's."""
+    glyph by glyph, where that reading is certain and differs from Tesseract's. Where the line's
+    text has a space inside a run, each side is read on its own; a run with Latin look-alikes
+    that cannot be read whole (``๘๒๖,๐๐๐YM``: the YM is บาท) is tried in parts: its Thai digits,
+    and its look-alikes, each on their own."""
     if line.bbox is None or not words:
         return line
     text, cursor = line.text, 0
-    for run in _digit_runs(words, line.bbox.height):
-        first = "".join(w.text for w in run)
-        at = text.find(first, cursor)
-        if at < 0:
+    for run in _digit_runs(words, line.bbox.height, thai_page):
+        found = re.compile(r"\s*".join(re.escape(w.text) for w in run)).search(text, cursor)
+        if found is None:
             continue
-        boxes = [(w.text, (int(w.x0), int(w.y0), int(w.x1), int(w.y1))) for w in run]
-        second = read_digit_run(image, boxes)
-        if second is None or second == first:
-            cursor = at + len(first)
-            continue
-        text = text[:at] + second + text[at + len(first) :]
-        cursor = at + len(second)
+        pieces: list[str] = []
+        for gap, group in _split_at_spaces(run, found.group()):
+            second = _read_run(image, group)
+            if (
+                second is None
+                and len({_digit_lookalike(w) for w in group}) > 1
+                and all(b.x0 >= a.x1 - 2 for a, b in pairwise(group))  # boxes side by side
+            ):
+                second = "".join(
+                    _read_run(image, part) or _joined(part)
+                    for part in (list(g) for _, g in groupby(group, key=_digit_lookalike))
+                )
+            pieces.append(gap + (second or _joined(group)))
+        second = "".join(pieces)
+        text = text[: found.start()] + second + text[found.end() :]
+        cursor = found.start() + len(second)
     return line if text == line.text else replace(line, text=text, raw_text=text)
+
+
+def _split_at_spaces(run: list[Word], written: str) -> list[tuple[str, list[Word]]]:
+    """The run's words in groups that the text ``written`` (the words, with any whitespace
+    between them) keeps apart by a space, each with the whitespace before it."""
+    groups: list[tuple[str, list[Word]]] = []
+    at = 0
+    for w in run:
+        gap = len(written[at:]) - len(written[at:].lstrip())
+        if gap or not groups:
+            groups.append((written[at : at + gap], []))
+        groups[-1][1].append(w)
+        at += gap + len(w.text)
+    return groups
+
+
+def _joined(words: list[Word]) -> str:
+    return "".join(w.text for w in words)
+
+
+def _read_run(image: Image.Image, run: list[Word]) -> str | None:
+    if not any(ch not in SEPARATORS for w in run for ch in w.text):
+        return None
+    return read_digit_run(
+        image, [(w.text, (int(w.x0), int(w.y0), int(w.x1), int(w.y1))) for w in run]
+    )
 
 
 class OcrEngine(Protocol):
@@ -472,9 +525,11 @@ class TesseractEngine:
             redone = self._reread(image, lines[mark], lines[base])
             if redone is not None:
                 lines[base] = redone
-        if self.config.reread_latin and sum(map(_thai_letters, (ln.text for ln in lines))) > sum(
+        thai_page = sum(map(_thai_letters, (ln.text for ln in lines))) > sum(
             _latin_letters(ln.text) for ln in lines
-        ):  # a Thai page: a line with Latin letters may be Thai that the eng model took
+        )
+        if self.config.reread_latin and thai_page:
+            # a Thai page: a line with Latin letters may be Thai that the eng model took
             for i in doubted - drop:
                 if _latin_letters(lines[i].text) >= 2:
                     lines[i] = self._reread_latin(image, lines[i]) or lines[i]
@@ -486,7 +541,7 @@ class TesseractEngine:
         if self.config.second_digit_reading:
             for i, line in enumerate(lines):
                 if i not in drop and line is page.lines[i]:  # not re-read: its words are its own
-                    lines[i] = _second_digit_reading(image, line, words[i])
+                    lines[i] = _second_digit_reading(image, line, words[i], thai_page)
         kept = [ln for i, ln in enumerate(lines) if i not in drop]
         if angle:  # boxes of the straightened page, back in the page's own coordinates
             kept = [_unrotated(ln, angle, image.width, image.height) for ln in kept]

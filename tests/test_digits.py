@@ -101,3 +101,58 @@ def test_a_line_gets_the_second_reading_of_its_digit_runs_only():
     right = [Word("๑๐๘๒๐"[i], w.x0, w.y0, w.x1, w.y1, w.conf) for i, w in enumerate(words[1:])]
     same = Line(1, "ที่ ๑๐๘๒๐", "ที่ ๑๐๘๒๐", line.bbox, 0.95)
     assert _second_digit_reading(wide, same, [words[0], *right]) is same
+
+
+def _line_of(image, tokens, gap=8):
+    """A line whose words are ``tokens`` (text as Tesseract read it, what is drawn, conf),
+    drawn left to right in Laksaman, and the words with their boxes."""
+    from pipeline.layout import Word
+    from pipeline.model import BBox, Line
+
+    font = _font("Laksaman")
+    draw = ImageDraw.Draw(image)
+    words, x, texts = [], 30, []
+    for read, drawn, conf in tokens:
+        if read == " ":
+            x += 40
+            texts.append(" ")
+            continue
+        draw.text((x, 40), drawn, fill=0, font=font)
+        left, top, right, bottom = draw.textbbox((x, 40), drawn, font=font)
+        words.append(Word(read, left, top, right, bottom, conf))
+        texts.append(read)
+        x = right + gap
+    text = "".join(texts)
+    return Line(1, text, text, BBox(20, 30, x + 10, 110), 0.9), words
+
+
+def test_latin_look_alikes_on_a_thai_page_are_read_as_the_thai_digits_they_are():
+    from pipeline.ocr import _second_digit_reading
+
+    image = Image.new("L", (900, 140), 255)
+    # "lo." for ๒. (a list number), "6" inside ๔๘๕ read by the eng model
+    line, words = _line_of(
+        image,
+        [
+            ("l", "๒", 0.5),
+            (".", ".", 0.9),
+            (" ", "", 1),
+            ("๔", "๔", 0.99),
+            ("6", "๘", 0.4),
+            ("๕", "๕", 0.99),
+        ],
+    )
+    assert _second_digit_reading(image, line, words, thai_page=True).text == "๒. ๔๘๕"
+    # on an English page, Latin is Latin
+    assert _second_digit_reading(image, line, words, thai_page=False).text == "l. ๔6๕"
+
+
+def test_a_run_with_bahts_misread_keeps_its_digits_read_and_the_rest_as_it_was():
+    from pipeline.ocr import _second_digit_reading
+
+    image = Image.new("L", (900, 140), 255)
+    # ๘๒๖ read as ๕๒๒, then บาท read as the doubtful Latin "UM" right after it
+    line, words = _line_of(
+        image, [("๕", "๘", 0.99), ("๒", "๒", 0.99), ("๒", "๖", 0.99), ("UM", "บาท", 0.4)]
+    )
+    assert _second_digit_reading(image, line, words).text == "๘๒๖UM"
