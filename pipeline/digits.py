@@ -2,12 +2,14 @@
 machine.
 
 Tesseract's Thai model misreads Thai digits with full confidence (๘ as ๕, ๖ as ๒ or as ๒๐, ๔ as
-๕: README, "Digits"), and a wrong digit in an amount is the worst error this product can make.
-Thai digits are separate glyphs of one stroke each, drawn alike in every text face, so each one
-Tesseract boxed is cut out of the page and compared with the ten digits rendered in every Thai
-font installed (fonts-thai-tlwg: Laksaman, Garuda, Loma, Kinnari, Norasi, ...): the nearest shape
-wins. A run of digits is re-read only when every glyph in it is found unambiguously; what the
-second reading says is then kept (see :func:`read_digit_run`), and the pipeline records both.
+๕: README, "Thai digits read a second time"), and a wrong digit in an amount is the worst error
+this product can make. Thai digits are separate glyphs of one stroke each, drawn much alike across
+text faces, so each run of them is cut out of the page glyph by glyph and every glyph compared with
+the ten digits rendered in every Thai font installed (fonts-thai-tlwg: Laksaman, Garuda, Loma,
+Kinnari, Norasi, ...): the nearest shape wins. A run is given a second reading only when every
+glyph in it is found unambiguously (:func:`read_digit_run`); the line then carries it in place of
+Tesseract's. What fonts are installed decides the templates, so frozen OCR (samples/*/frozen)
+keeps what a machine with fonts-thai-tlwg reads.
 """
 
 from __future__ import annotations
