@@ -16,7 +16,7 @@ from pythainlp.util import thai_digit_to_arabic_digit
 
 from pipeline.config import NormalizeConfig
 from pipeline.model import Document, Line, Page
-from pipeline.spelling import repair_marks
+from pipeline.spelling import repair_marks, repair_phrases
 from pipeline.textlayer import legacy_thai_forms
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -157,7 +157,8 @@ def normalize_line(
             return replace(line, text=text, furniture=True)
         if config.repair_marks:
             text, repaired = repair_marks(text)
-            line = replace(line, repaired=repaired)
+            text, restored = repair_phrases(text)
+            line = replace(line, repaired=repaired + restored)
     if not config.drop_furniture:
         return replace(line, text=text)
     if is_furniture(text, page_edge):

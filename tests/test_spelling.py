@@ -113,3 +113,26 @@ def test_amounts_ocr_read_from_thai_digits_are_flagged_and_others_are_not():
     assert flags_of("ocr", "งบประมาณ ๖๘๐,๖๒๐ บาท") == "ocr_thai_digits"
     assert flags_of("ocr", "งบประมาณ 680,620 บาท") is None  # Arabic digits read reliably
     assert flags_of("text_layer", "งบประมาณ ๖๘๐,๖๒๐ บาท") is None  # a text layer is exact
+
+
+@pytest.mark.parametrize(
+    ("read", "restored"),
+    [
+        ("ระเบียบวาระที ๔ เรืองอิน ๆ", "ระเบียบวาระที่ ๔ เรื่องอื่น ๆ"),  # a vowel confused, marks dropped
+        ("มติที่ประชุม วับทราบ", "มติที่ประชุม รับทราบ"),  # ร read as ว
+        ("(ลงชื่อ)....ผู้จตรายงานการประชุม", "(ลงชื่อ)....ผู้จดรายงานการประชุม"),  # ด read as ต
+        ("เรื่องที่ประธานแจ้งให้ที่ประ ชุมทราบ", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),  # a space inside
+    ],
+)
+def test_standard_phrases_damaged_by_ocr_are_restored(read, restored):
+    from pipeline.spelling import repair_phrases
+
+    text, count = repair_phrases(read)
+    assert text == restored and count >= 1
+
+
+def test_phrases_read_right_and_short_words_are_left_alone():
+    from pipeline.spelling import repair_phrases
+
+    for text in ("เรื่องอื่นๆ", "เรื่องอื่น ๆ", "ที่ประชุมรับทราบ", "นางสาวลากิจ ศรีสุข", "กิจกรรมวาระพิเศษ"):
+        assert repair_phrases(text) == (text, 0)
