@@ -63,6 +63,27 @@ def tolerant(word: str) -> str:
     return "".join(out)
 
 
+#: What :func:`tolerant` lets OCR change, removed or made one: droppable marks and whitespace go,
+#: each look-alike consonant becomes the first of its class.
+_SKELETON = str.maketrans(
+    {
+        **{ch: None for ch in (*_DROPPABLE, " ", "\t")},
+        **{ch: min(cls) for cls in _LOOKALIKE_CONSONANTS for ch in cls},
+    }
+)
+
+
+def skeleton(text: str) -> str:
+    """``text`` without what :func:`tolerant` ignores: a text its pattern matches has the pattern
+    word's skeleton inside its own, so ``skeleton(word) in skeleton(text)`` is a quick test."""
+    return text.translate(_SKELETON)
+
+
+def base_letters(text: str) -> int:
+    """Thai consonants and leading vowels in ``text``: how long a word is to OCR."""
+    return len(_THAI_BASE.findall(text))
+
+
 def _alt(*words: str) -> str:
     return "(?:" + "|".join(tolerant(w) for w in sorted(words, key=len, reverse=True)) + ")"
 

@@ -248,7 +248,3 @@ def read_digit_run(
         return None
     marks = iter(separators)
     return "".join(g.text if g in digits else next(marks) for g in glyphs)
-
-
-def _all_digits(text: str) -> bool:
-    return bool(text) and all(ch in THAI_DIGITS for ch in text)

@@ -482,8 +482,6 @@ def _joined(words: list[Word]) -> str:
 
 
 def _read_run(image: Image.Image, run: list[Word]) -> str | None:
-    if not any(ch not in SEPARATORS for w in run for ch in w.text):
-        return None
     return read_digit_run(
         image, [(w.text, (int(w.x0), int(w.y0), int(w.x1), int(w.y1))) for w in run]
     )

@@ -201,40 +201,21 @@ PHRASE_MIN_LETTERS = 5
 
 @functools.cache
 def _phrases() -> tuple[tuple[str, re.Pattern[str], str], ...]:
-    """Every long phrase of the genre lexicon, longest first, with its skeleton (see
-    :func:`_skeleton`) and a pattern tolerant of what OCR does to it (marks dropped or confused,
-    ด/ต and ร/ว read for each other, a space inside a word)."""
-    from extractors.patterns import tolerant
+    """Every long phrase of the genre lexicon, longest first, with its skeleton and a pattern
+    tolerant of what OCR does to it (marks dropped or confused, ด/ต and ร/ว read for each other,
+    a space inside a word): ``extractors.patterns.skeleton`` and ``tolerant``."""
+    from extractors.patterns import base_letters, skeleton, tolerant
 
     phrases = sorted(
-        {w for w in _genre_lexicon() if len(_BASE.findall(w)) >= PHRASE_MIN_LETTERS},
+        {w for w in _genre_lexicon() if base_letters(w) >= PHRASE_MIN_LETTERS},
         key=len,
         reverse=True,
     )
-    return tuple((_skeleton(ph), re.compile(tolerant(ph)), ph) for ph in phrases)
-
-
-_BASE = re.compile("[\u0e01-\u0e30\u0e40-\u0e45]")
-#: What OCR may change in a phrase without the phrase's tolerant pattern minding: marks and
-#: spaces go, look-alike consonants become one.
-_SKELETON = str.maketrans(
-    {
-        **{
-            ch: None
-            for ch in "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d \t"
-        },
-        "ต": "ด",
-        "ว": "ร",
-    }
-)
+    return tuple((skeleton(ph), re.compile(tolerant(ph)), ph) for ph in phrases)
 
 
 def _unspaced(text: str) -> str:
     return "".join(text.split())
-
-
-def _skeleton(text: str) -> str:
-    return text.translate(_SKELETON)
 
 
 def repair_phrases(text: str) -> tuple[str, int]:
@@ -242,10 +223,12 @@ def repair_phrases(text: str) -> tuple[str, int]:
     ผู้จดรายงานการประชุม, ...) restored where OCR damaged them (``เรืองอิน ๆ``, ``วับทราบ``), and how
     many were. Only marks, the look-alike consonants and spaces inside a phrase change. A phrase
     is looked for only where its skeleton is in the line's, so most lines cost a few ``in``."""
-    skeleton = _skeleton(text)
+    from extractors.patterns import skeleton
+
+    line = skeleton(text)
     count = 0
     for sk, pattern, phrase in _phrases():
-        if sk not in skeleton:
+        if sk not in line:
             continue
         for m in reversed(list(pattern.finditer(text))):
             # a phrase written with a space is as right without it (เรื่องอื่นๆ)
