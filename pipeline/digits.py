@@ -24,8 +24,12 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
-#: What a run of digits holds besides them; Tesseract's reading of these is kept.
-SEPARATORS = frozenset(".,/")
+#: Marks as tall as a digit, read against the fonts like the digits: the slash of a date or a
+#: meeting number, the parentheses of a list marker (``๔)``, ``(๒)``).
+TALL_MARKS = "/()"
+#: What a run of digits holds besides them. A cut mark must be the separator Tesseract read there
+#: (in order), and Tesseract's reading of it is kept, except a hyphen where the glyph is a point.
+SEPARATORS = frozenset(".,-" + TALL_MARKS)
 #: Glyphs are compared as SIZE x SIZE pictures.
 SIZE = 24
 #: A glyph is read when its shape is this alike (cosine) to a font's digit ...
@@ -42,7 +46,7 @@ class Glyph:
 
     x0: int
     x1: int
-    text: str  # a digit or "/"; "" for a point or a comma; "?" for a glyph like none of them
+    text: str  # a digit or a tall mark; "." "-" or "" for a small mark; "?" for a glyph like none
     likeness: float
     margin: float
 
@@ -65,7 +69,7 @@ def thai_font_files() -> list[Path]:
 
 @functools.cache
 def templates(exclude: frozenset[str] = frozenset()) -> tuple[np.ndarray, str]:
-    """The digits (and the slash) of every Thai font, minus the families in ``exclude`` (for
+    """The digits (and the tall marks) of every Thai font, minus the families in ``exclude`` (for
     measuring on a font the templates have not seen), as normalised shape vectors, with the
     character of each row."""
     vectors, labels = [], []
@@ -76,7 +80,7 @@ def templates(exclude: frozenset[str] = frozenset()) -> tuple[np.ndarray, str]:
             font = ImageFont.truetype(str(path), 96)
         except OSError:
             continue
-        for digit in THAI_DIGITS + "/":
+        for digit in THAI_DIGITS + TALL_MARKS:
             canvas = Image.new("L", (160, 160), 0)
             ImageDraw.Draw(canvas).text((30, 10), digit, fill=255, font=font)
             ink = np.asarray(canvas) > 127
@@ -163,8 +167,9 @@ def read_glyphs(
 ) -> list[Glyph]:
     """Cut the glyphs in ``box`` (the page's pixels) at the columns blank between the rows
     ``body`` (the digits' height: marks of other lines above do not join two glyphs), keep those
-    that reach into the columns ``keep``, and read each as a digit. A glyph less than half as tall
-    as the body (a point, a comma) or like no digit (a slash) reads as ""."""
+    that reach into the columns ``keep``, and read each as a digit or a tall mark (``/ ( )``),
+    or as "?" when it is like none of them. A glyph less than half as tall as the body reads as
+    :func:`_small_mark` says: "." "-" or ""."""
     x0, y0, x1, y1 = box
     pixels = np.asarray(image.crop(box).convert("L"))
     if pixels.size == 0:
@@ -189,7 +194,8 @@ def read_glyphs(
             rows = np.nonzero(piece.any(axis=1))[0]
             tall = rows[-1] - rows[0] + 1
             if tall < small or piece.sum() < 12:
-                glyphs.append(Glyph(a, b, "", 0.0, 0.0))
+                mark = _small_mark(piece, y0, body)
+                glyphs.append(Glyph(a, b, mark, 0.0, 0.0))
             else:
                 char, likeness, margin = classify(piece, exclude)
                 if likeness < MIN_LIKENESS:
@@ -197,6 +203,36 @@ def read_glyphs(
                 glyphs.append(Glyph(a, b, char, likeness, margin))
             start = None
     return glyphs
+
+
+def _ink_band(image: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, int] | None:
+    """The rows (in the page) of the block of ink rows in ``box`` with the most ink: the
+    digits' own height, where marks of the lines above and below are apart from them."""
+    pixels = np.asarray(image.crop(box).convert("L"))
+    if pixels.size == 0:
+        return None
+    rows = np.nonzero(_main_block(pixels < _threshold(pixels)).any(axis=1))[0]
+    if rows.size == 0:
+        return None
+    return box[1] + int(rows[0]), box[1] + int(rows[-1]) + 1
+
+
+def _small_mark(piece: np.ndarray, y0: int, body: tuple[int, int]) -> str:
+    """What a mark lower than half a digit is: "." for a point (on the baseline, about as wide as
+    high), "-" for a hyphen (flat, about halfway up the digits), "" for anything else (a comma,
+    a speck); ``y0`` is the page row of the piece's first row."""
+    rows, cols = np.nonzero(piece)
+    if rows.size == 0:
+        return ""
+    top, bottom = y0 + int(rows.min()), y0 + int(rows.max()) + 1
+    high, wide = bottom - top, int(cols.max()) - int(cols.min()) + 1
+    size = body[1] - body[0]
+    if abs(bottom - body[1]) <= 0.15 * size and high <= 0.3 * size and wide <= 1.6 * high:
+        return "."
+    middle = (top + bottom) / 2 - body[0]
+    if 0.3 * size <= middle <= 0.75 * size and wide >= 2 * high and high <= 0.25 * size:
+        return "-"
+    return ""
 
 
 def read_digit_run(
@@ -226,25 +262,38 @@ def read_digit_run(
     top, bottom = tops[(len(tops) - 1) // 2], bottoms[(len(bottoms) - 1) // 2]
     if bottom - top < 4:
         return None
-    body = bottom - top
     left, right = min(b[0] for _, b in boxes), max(b[2] for _, b in boxes)
+    band = _ink_band(image, (left, top, right, bottom))
+    if band is not None and 1.3 * (band[1] - band[0]) < bottom - top:
+        top, bottom = band  # boxes as tall as the line (a line re-read alone gives such)
+    body = bottom - top
     reach = body  # Tesseract's boxes can be too tight: take whole glyphs at the ends
     region = (max(0, left - reach), max(0, top - body // 2), right + reach, bottom + 3)
     glyphs = read_glyphs(image, region, (top, bottom), (left + 2, right - 2), exclude)
     digits = [g for g in glyphs if g.text in THAI_DIGITS and g.text]
-    if not digits or any(g.text == "?" or g.margin < MIN_MARGIN for g in glyphs if g.text):
+    read = [g for g in glyphs if g.text and g.text in THAI_DIGITS + TALL_MARKS]  # from the fonts
+    if not digits or any(g.text == "?" for g in glyphs) or any(g.margin < MIN_MARGIN for g in read):
         return None
     if any(g.likeness < least for g in digits):
         return None
     widths = sorted(g.x1 - g.x0 for g in digits)
     if widths[-1] > 1.6 * widths[len(widths) // 2]:
         return None  # two digits touching: cut as one
-    # the points, commas and slashes cut must be Tesseract's separators, in order
+    # the marks cut must be Tesseract's separators, in order: the tall ones the same, the small
+    # ones small; Tesseract's reading of a small one is kept, but for a hyphen that is a point
     separators = [ch for text, _ in boxes for ch in text if ch in SEPARATORS]
     cut = [g.text for g in glyphs if g not in digits]
     if len(separators) != len(cut) or any(
-        (mark == "/") != (sep == "/") for mark, sep in zip(cut, separators, strict=True)
+        mark != sep and {mark, sep} & set(TALL_MARKS)
+        for mark, sep in zip(cut, separators, strict=True)
     ):
         return None
     marks = iter(separators)
-    return "".join(g.text if g in digits else next(marks) for g in glyphs)
+    out = []
+    for g in glyphs:
+        if g in digits:
+            out.append(g.text)
+            continue
+        sep = next(marks)
+        out.append("." if sep == "-" and g.text == "." else sep)
+    return "".join(out)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
-from itertools import groupby, pairwise
+from itertools import dropwhile, groupby, pairwise
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -381,16 +381,29 @@ def _left_margin(lines: list[Line]) -> int | None:
     return lefts[int(0.1 * (len(lefts) - 1))] if len(lefts) >= 5 else None
 
 
-def _unread_ink_before(image: Image.Image, line: Line, margin: int) -> bool:
-    """Is there ink between the left margin and where the line's text begins, at the height of
-    its letters, that Tesseract gave no text for? Tesseract sometimes drops a line's leading
-    number or dash (``- ๔.๒`` before a title); a line indented by white space has none."""
+def _unread_from(image: Image.Image, line: Line, words: list[Word], margin: int) -> int | None:
+    """Where a line must be re-read from, when Tesseract left ink of it unread at the height of
+    its letters: the left margin, where the ink lies between it and the line's first word (a
+    leading ``- ๔.๒`` dropped before an item's title); the line's start, where it lies in a wide
+    gap between two words (``- ๔.๑`` read as ``"2 ๑``, the ``๔.`` given no text). None where
+    there is none: a line indented by white space, or columns apart by blank paper."""
     if line.bbox is None:
-        return False
+        return None
     box, h = line.bbox, line.bbox.height
-    if box.x0 - margin < 0.5 * h:
-        return False
-    x0, x1 = max(0, margin - h // 2), box.x0 - h // 4
+    if box.x0 - margin >= 0.5 * h and _ink_between(image, box, max(0, margin - h // 2), box.x0):
+        return margin
+    ordered = sorted(words, key=lambda w: w.x0)
+    for a, b in pairwise(ordered):
+        if b.x0 - a.x1 >= 0.5 * h and _ink_between(image, box, int(a.x1), int(b.x0)):
+            return box.x0
+    return None
+
+
+def _ink_between(image: Image.Image, box: BBox, left: int, right: int) -> bool:
+    """Do more than a quarter of the line's height in columns between ``left`` and ``right``
+    (each end left a quarter height clear) hold ink, within the middle half of the line?"""
+    h = box.height
+    x0, x1 = left, right - h // 4
     y0, y1 = box.y0 + h // 4, box.y1 - h // 4
     if x1 - x0 < h // 4 or y1 <= y0:
         return False
@@ -415,12 +428,19 @@ def _digit_runs(words: list[Word], height: float, thai_page: bool) -> list[list[
         runs.append(run)
         run = [w] if fits else []
     runs.append(run)
-    return [r for r in runs if any(ch not in SEPARATORS for w in r for ch in w.text)]
+    # a dash before or after a number is a bullet or a range's, not part of it
+    trimmed = [list(dropwhile(_dash, reversed(list(dropwhile(_dash, r))))) for r in runs]
+    return [r[::-1] for r in trimmed if any(ch not in SEPARATORS for w in r for ch in w.text)]
+
+
+def _dash(word: Word) -> bool:
+    return set(word.text) <= {"-"}
 
 
 def _digit_lookalike(word: Word) -> bool:
-    """A word of at most three Latin letters, Arabic digits or ``@``, that Tesseract doubts."""
-    core = word.text.strip(".,")
+    """A word of at most three Latin letters, Arabic digits or ``@`` (with the points or
+    parentheses around them: ``@)`` for ๔)), that Tesseract doubts."""
+    core = word.text.strip(".,()")
     return (
         0 < len(core) <= 3
         and all(ch.isascii() and (ch.isalnum() or ch in "@") for ch in core)
@@ -487,6 +507,10 @@ def _read_run(image: Image.Image, run: list[Word]) -> str | None:
     )
 
 
+#: A line as read, with its words
+_Read = tuple[Line, list[Word]]
+
+
 class OcrEngine(Protocol):
     """Reads a page. An engine with a true ``reads_pixels`` attribute calls ``render``; a
     document read by one has its next page rasterised ahead, while this one is recognised."""
@@ -514,45 +538,45 @@ class TesseractEngine:
         """OCR a page, re-read lines whose marks were split off, and return the page's lines as
         TSV (this is what ``samples/*/frozen/*.tsv`` keeps)."""
         image, angle = prepare(image, self.config.deskew, self.config.even_light)
-        page, words = parse_tesseract_words(run_tesseract(image, self.config), 1)
-        lines = list(page.lines)
-        doubted = {i for i, ws in enumerate(words) if any(map(_doubtful_latin, ws))}
+        page, first_words = parse_tesseract_words(run_tesseract(image, self.config), 1)
+        # each line with its words (and their boxes); a re-read line gets the re-read's words
+        lines = list(zip(page.lines, first_words, strict=True))
+        doubted = {i for i, ws in enumerate(first_words) if any(map(_doubtful_latin, ws))}
         drop: set[int] = set()
         for mark, base in find_mark_lines(page):
             drop.add(mark)
-            redone = self._reread(image, lines[mark], lines[base])
-            if redone is not None:
-                lines[base] = redone
-        thai_page = sum(map(_thai_letters, (ln.text for ln in lines))) > sum(
-            _latin_letters(ln.text) for ln in lines
+            lines[base] = self._reread(image, lines[mark][0], lines[base][0]) or lines[base]
+        thai_page = sum(_thai_letters(ln.text) for ln in page.lines) > sum(
+            _latin_letters(ln.text) for ln in page.lines
         )
         if self.config.reread_latin and thai_page:
             # a Thai page: a line with Latin letters may be Thai that the eng model took
             for i in doubted - drop:
-                if _latin_letters(lines[i].text) >= 2:
-                    lines[i] = self._reread_latin(image, lines[i]) or lines[i]
+                if _latin_letters(lines[i][0].text) >= 2:
+                    lines[i] = self._reread_latin(image, lines[i][0]) or lines[i]
         if self.config.reread_unread:
-            margin = _left_margin([ln for i, ln in enumerate(lines) if i not in drop])
-            for i, line in enumerate(lines):
-                if i not in drop and margin is not None and _unread_ink_before(image, line, margin):
-                    lines[i] = self._reread_from(image, line, margin) or line
+            margin = _left_margin([ln for i, (ln, _) in enumerate(lines) if i not in drop])
+            for i, (line, words) in enumerate(lines):
+                start = None if margin is None else _unread_from(image, line, words, margin)
+                if i not in drop and start is not None:
+                    lines[i] = self._reread_from(image, line, start) or lines[i]
         if self.config.second_digit_reading:
-            for i, line in enumerate(lines):
-                if i not in drop and line is page.lines[i]:  # not re-read: its words are its own
-                    lines[i] = _second_digit_reading(image, line, words[i], thai_page)
-        kept = [ln for i, ln in enumerate(lines) if i not in drop]
+            for i, (line, words) in enumerate(lines):
+                if i not in drop:
+                    lines[i] = (_second_digit_reading(image, line, words, thai_page), words)
+        kept = [ln for i, (ln, _) in enumerate(lines) if i not in drop]
         if angle:  # boxes of the straightened page, back in the page's own coordinates
             kept = [_unrotated(ln, angle, image.width, image.height) for ln in kept]
         return lines_to_tsv(replace(page, lines=tuple(kept)), page_no)
 
-    def _reread_from(self, image: Image.Image, line: Line, margin: int) -> Line | None:
-        """Re-read a line from the left margin on, where Tesseract left ink before it unread (a
-        leading ``- ๔.๒`` dropped from an item's title). The re-read is kept only when it reads
-        more, ends with what was read first, and Tesseract is about as sure of it."""
+    def _reread_from(self, image: Image.Image, line: Line, x: int) -> _Read | None:
+        """Re-read a line from ``x`` on, where Tesseract left ink unread before it or inside it
+        (:func:`_unread_from`). The re-read is kept only when it reads more, ends with what was
+        read first, and Tesseract is about as sure of it."""
         assert line.bbox
-        start = BBox(margin, line.bbox.y0, line.bbox.x1, line.bbox.y1)
-        redone = self._read_region(image, start, start, line.number)
-        if redone is None or redone.confidence is None:
+        start = BBox(min(x, line.bbox.x0), line.bbox.y0, line.bbox.x1, line.bbox.y1)
+        read = self._read_region(image, start, start, line.number)
+        if read is None or (redone := read[0]).confidence is None:
             return None
         before, after = line.text.replace(" ", ""), redone.text.replace(" ", "")
         tail = after[-len(before) :] if before else ""
@@ -562,9 +586,9 @@ class TesseractEngine:
             or redone.confidence < (line.confidence or 0) - 0.05
         ):
             return None
-        return redone
+        return read
 
-    def _reread_latin(self, image: Image.Image, line: Line) -> Line | None:
+    def _reread_latin(self, image: Image.Image, line: Line) -> _Read | None:
         """Re-read, as one text line (psm 7), a line of a Thai page with a Latin word Tesseract
         was unsure of (:data:`LATIN_DOUBT`). Read as part of the page, Thai digits and short words often come out as Latin
         (``lo.`` for ๒., ``UM`` for บาท, ``W.A.`` for พ.ศ.); read alone, the line mostly gets them
@@ -572,8 +596,8 @@ class TesseractEngine:
         scripts (``6๕0๐0`` for "Action"), and Tesseract is at least as confident of it, so real
         English (OTOP, Action plan) stays as first read."""
         assert line.bbox
-        redone = self._read_region(image, line.bbox, line.bbox, line.number)
-        if redone is None or redone.confidence is None:
+        read = self._read_region(image, line.bbox, line.bbox, line.number)
+        if read is None or (redone := read[0]).confidence is None:
             return None
         if (
             _latin_letters(redone.text) >= _latin_letters(line.text)
@@ -582,47 +606,60 @@ class TesseractEngine:
             or len(redone.text) < 0.8 * len(line.text)
         ):
             return None
-        return redone
+        return read
 
-    def _reread(self, image: Image.Image, marks: Line, base: Line) -> Line | None:
+    def _reread(self, image: Image.Image, marks: Line, base: Line) -> _Read | None:
         """OCR the region of a line and its split-off marks as one text line (psm 7)."""
         assert marks.bbox and base.bbox
-        redone = self._read_region(image, marks.bbox, base.bbox, base.number)
-        if redone is None:
+        read = self._read_region(image, marks.bbox, base.bbox, base.number)
+        if read is None:
             return None
+        redone, words = read
         if (redone.confidence or 0) < (base.confidence or 0) - 0.05 or len(redone.text) < 0.8 * len(
             base.text
         ):
             return None  # the re-read is worse: keep the line as first read
-        return (
-            redone if redone.confidence is not None else replace(redone, confidence=base.confidence)
-        )
+        if redone.confidence is None:
+            redone = replace(redone, confidence=base.confidence)
+        return redone, words
 
-    def _read_region(self, image: Image.Image, top: BBox, base: BBox, number: int) -> Line | None:
-        """OCR the region from box ``top`` to box ``base`` (padded) as one text line (psm 7)."""
-        pad = max(4, base.height // 4)
-        x0, y0 = max(0, min(top.x0, base.x0) - pad), max(0, top.y0 - pad)
-        x1, y1 = (
-            min(image.width, max(top.x1, base.x1) + pad),
-            min(image.height, base.y1 + pad),
-        )
-        try:
-            line_page = parse_tesseract_tsv(
-                run_tesseract(image.crop((x0, y0, x1, y1)), self.config, psm=7), 1
+    def _read_region(self, image: Image.Image, top: BBox, base: BBox, number: int) -> _Read | None:
+        """OCR the region from box ``top`` to box ``base`` (padded) as one text line (psm 7):
+        the line, and its words with their boxes in the page. Where the padding takes in so much
+        of the lines above and below that Tesseract finds no line, it is tried once closer."""
+        for share in (4, 10):
+            pad = max(4, base.height // 4)
+            x0, x1 = (
+                max(0, min(top.x0, base.x0) - pad),
+                min(image.width, max(top.x1, base.x1) + pad),
             )
-        except OcrError:
-            return None
-        if not line_page.lines:
+            pad = max(4, base.height // share)
+            y0, y1 = max(0, top.y0 - pad), min(image.height, base.y1 + pad)
+            try:
+                line_page, line_words = parse_tesseract_words(
+                    run_tesseract(image.crop((x0, y0, x1, y1)), self.config, psm=7), 1
+                )
+            except OcrError:
+                return None
+            if line_page.lines:
+                break
+        else:
             return None
         text = " ".join(ln.text for ln in line_page.lines)
         confs = [ln.confidence for ln in line_page.lines if ln.confidence is not None]
+        words = [
+            replace(w, x0=w.x0 + x0, y0=w.y0 + y0, x1=w.x1 + x0, y1=w.y1 + y0)
+            for ws in line_words
+            for w in ws
+        ]
         box = BBox(
             x0 + min(ln.bbox.x0 for ln in line_page.lines if ln.bbox),
             y0 + min(ln.bbox.y0 for ln in line_page.lines if ln.bbox),
             x0 + max(ln.bbox.x1 for ln in line_page.lines if ln.bbox),
             y0 + max(ln.bbox.y1 for ln in line_page.lines if ln.bbox),
         )
-        return Line(number, text, text, box, round(sum(confs) / len(confs), 4) if confs else None)
+        confidence = round(sum(confs) / len(confs), 4) if confs else None
+        return Line(number, text, text, box, confidence), words
 
 
 def lines_to_tsv(page: Page, page_no: int) -> str:

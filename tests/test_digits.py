@@ -156,3 +156,40 @@ def test_a_run_with_bahts_misread_keeps_its_digits_read_and_the_rest_as_it_was()
         image, [("๕", "๘", 0.99), ("๒", "๒", 0.99), ("๒", "๖", 0.99), ("UM", "บาท", 0.4)]
     )
     assert _second_digit_reading(image, line, words).text == "๘๒๖UM"
+
+
+def test_a_hyphen_tesseract_read_between_digits_is_a_point_where_the_glyph_is_one():
+    from pipeline.ocr import _second_digit_reading
+
+    image = Image.new("L", (900, 140), 255)
+    # "- ๔.๑" read alone as "- ๕-๑": the ๔ is read from its shape, the point from its place
+    line, words = _line_of(
+        image, [("-", "-", 0.8), (" ", "", 1), ("๕", "๔", 0.9), ("-", ".", 0.9), ("๑", "๑", 0.9)]
+    )
+    assert _second_digit_reading(image, line, words).text == "- ๔.๑"
+    # a hyphen that is one stays: ๓๐-๕๐ is a range
+    image = Image.new("L", (900, 140), 255)
+    line, words = _line_of(image, [("๓๐", "๓๐", 0.9), ("-", "-", 0.9), ("๕๐", "๕๐", 0.9)])
+    assert _second_digit_reading(image, line, words).text == "๓๐-๕๐"
+
+
+def test_a_list_number_read_as_latin_before_its_parenthesis_is_read_as_its_digit():
+    from pipeline.ocr import _second_digit_reading
+
+    image = Image.new("L", (900, 140), 255)
+    # "๔) บริษัท" read as "@) บริษัท", "(๒)" as "(lo)"
+    line, words = _line_of(
+        image,
+        [
+            ("@)", "๔)", 0.6),
+            (" ", "", 1),
+            ("บริษัท", "บริษัท", 0.95),
+            (" ", "", 1),
+            ("(lo)", "(๒)", 0.5),
+        ],
+    )
+    assert _second_digit_reading(image, line, words).text == "๔) บริษัท (๒)"
+    # a parenthesis the glyphs do not show where Tesseract read one: nothing is said
+    image = Image.new("L", (900, 140), 255)
+    line, words = _line_of(image, [("@)", "๔", 0.6)])
+    assert _second_digit_reading(image, line, words).text == "@)"

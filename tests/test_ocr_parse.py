@@ -323,7 +323,7 @@ class _FakeTesseract:
     def __call__(self, image, config, psm=None):
         if psm != 7:  # the page: each token a word, Latin ones with their own confidence
             page = [
-                replace(ln, words=_token_boxes(ln.text, ln.bbox)) if ln.bbox else ln
+                replace(ln, words=ln.words or _token_boxes(ln.text, ln.bbox)) if ln.bbox else ln
                 for ln in self.page
             ]
             rows = lines_to_tsv(Page(1, 1000, 1000, "ocr", tuple(page)), 1).splitlines()
@@ -458,6 +458,29 @@ def test_a_reread_from_the_margin_that_changes_the_line_is_not_taken(monkeypatch
             monkeypatch, [*MARGIN_LINES, title], {500: reread}, ink=[(110, 510, 200, 530)]
         )
         assert crops == 1 and title.text in texts
+
+
+def test_ink_left_unread_inside_a_line_is_read_again(monkeypatch):
+    # "- ๔.๑ แนวทาง..." read as "- ๑ แนวทาง...": the ๔. between the dash and the ๑ got no word
+    words = ((100, 115), (200, 215), (240, 900))
+    title = replace(
+        _line(6, "- ๑ แนวทางการขับเคลื่อนการพัฒนา", (100, 500, 900, 540), 0.92), words=words
+    )
+    # a table row: its columns are apart by blank paper
+    row = replace(
+        _line(7, "นายสมชาย ใจดี ประธานกรรมการ", (100, 600, 900, 640), 0.92),
+        words=((100, 300), (310, 400), (600, 900)),
+    )
+    rereads = {
+        500: ("- ๔.๑ แนวทางการขับเคลื่อนการพัฒนา", 0.93),
+        600: ("นายสมชาย ใจดี ก ประธานกรรมการ", 0.95),
+    }
+    texts, crops = _read_with(
+        monkeypatch, [*MARGIN_LINES, title, row], rereads, ink=[(130, 510, 180, 530)]
+    )
+    assert crops == 1
+    assert "- ๔.๑ แนวทางการขับเคลื่อนการพัฒนา" in texts
+    assert "นายสมชาย ใจดี ประธานกรรมการ" in texts
 
 
 def test_lines_of_an_english_page_are_not_reread(monkeypatch):
