@@ -44,6 +44,13 @@ DAMAGED_DOTTED = re.compile(
     rf"^(?:[-–•]\s*)?(?P<number>(?=\S*[^\d\s.])(?=\S*[\d@©]){_LOOKALIKE}(?:\.{_LOOKALIKE}){{1,2}})\.?"
     r"\s+(?P<title>[\u0e01-\u0e4e].*)$"
 )
+#: A list number in parentheses whose digit OCR read as look-alikes ("@)" for ๔)): Latin
+#: look-alikes with a digit, ``@`` or ``©`` among them (a Latin or Thai letter list, "a)" or
+#: "ก)", is not taken for one), then a Thai title.
+DAMAGED_PAREN = re.compile(
+    r"^\(?(?P<number>(?=[^\s)]*[^\d\s)])(?=[^\s)]*[\d@©])[0-9oOlIicmnegaqsS@©]{1,3})\)\s*"
+    r"(?P<rest>[\u0e01-\u0e4e].*)$"
+)
 
 
 def clean_label(label: str) -> str:
@@ -154,7 +161,9 @@ class Segmenter:
         if number := self.sub_item_number(text):
             title = self.sub_item_title(text)
             dotted = P.DOTTED_NUMBER.match(text)
-            flags = (f"number read as {dotted[1]}",) if dotted and dotted[1] != number else ()
+            damaged = None if dotted else DAMAGED_PAREN.match(text)
+            read = dotted[1] if dotted else f"{damaged['number']})" if damaged else number
+            flags = (f"number read as {read}",) if read != number else ()
             return self.start_item(number, flags, title, para, i, implied=not dotted)
         if not self.items:
             self.header.append(para)
@@ -238,6 +247,13 @@ class Segmenter:
             number = self._in_sequence(f"{first}.{rest}")
             return number if first == top and self._fits(number) else None
         m = P.PAREN_LIST.match(text)
+        if m is None and self.on_ocr_page and self.list_counter is None:
+            # a list number OCR damaged ("@)"): the implied next sub-item, where no list runs in
+            # the item's text that it could continue
+            damaged = DAMAGED_PAREN.match(text)
+            current = self.items[-1].number.split(".")
+            if damaged and len(current) >= 3:
+                return ".".join([*current[:-1], str(int(current[-1]) + 1)])
         if m:
             current = self.items[-1].number.split(".")
             n = int(m[1])
@@ -272,7 +288,7 @@ class Segmenter:
         return all(item.number != number for item in self.items)
 
     def sub_item_title(self, text: str) -> str:
-        m = P.DOTTED_NUMBER.match(text) or P.PAREN_LIST.match(text)
+        m = P.DOTTED_NUMBER.match(text) or P.PAREN_LIST.match(text) or DAMAGED_PAREN.match(text)
         assert m
         return (m["title"] if "title" in m.groupdict() else m["rest"]).strip()
 

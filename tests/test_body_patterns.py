@@ -447,3 +447,35 @@ def test_a_lone_header_year_with_nothing_to_check_it_against_is_kept():
 
     assert repair_year([2420], None, None) is None  # even outside the years minutes are dated
     assert repair_year([2522], None, None) is None
+
+
+DAMAGED_LIST = (
+    HEAD + "ระเบียบวาระที่ 3 เรื่องเพื่อทราบ\n"
+    "3.3 ผลการขับเคลื่อนของหน่วยงาน\n"
+    "3.3.1 สำนักงานพัฒนาชุมชนจังหวัด มีผลการดำเนินงานดังนี้\n"
+    "{two} สำนักงานเกษตรจังหวัด\n"
+    "มีผลการดำเนินงานตามแผน\n"
+)
+
+
+@pytest.mark.parametrize("read", ["@)", "(@)", "o2)"])
+def test_on_a_scan_a_list_number_read_as_look_alikes_is_the_implied_item(read):
+    m = _segment_scan(DAMAGED_LIST.format(two=read))
+    got = [(i.number, i.flags) for i in m.agenda_items]
+    assert got[-1] == ("3.3.2", (f"number read as {read.lstrip('(')}",))
+    assert m.agenda_items[-1].title == "สำนักงานเกษตรจังหวัด"
+
+
+@pytest.mark.parametrize("read", ["a)", "ก)", "lo)"])
+def test_a_letter_list_is_not_taken_for_a_damaged_number(read):
+    # "a)" and "ก)" are lists in their own right; "lo)" has no digit or @ to say it is one
+    m = _segment_scan(DAMAGED_LIST.format(two=read))
+    assert [i.number for i in m.agenda_items][-1] == "3.3.1"
+
+
+def test_a_damaged_list_number_while_a_list_runs_in_the_item_is_its_text():
+    m = _segment_scan(LIST_IN_ITEM.format(six="@"))  # "@) รายงานผลต่อจังหวัด" after "5)"
+    assert "รายงานผลต่อจังหวัด" not in [i.title for i in m.agenda_items]
+    # typed text is never read as damaged
+    typed = minutes_of(DAMAGED_LIST.format(two="@)"))
+    assert [i.number for i in typed.agenda_items][-1] == "3.3.1"
