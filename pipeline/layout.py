@@ -8,7 +8,7 @@ very wide one is a column break written as a tab (attendance tables, speaker-lab
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 from pipeline.model import BBox, Line
@@ -161,3 +161,91 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
         text = "\t".join(" ".join(part.split()) for part in "".join(out).split("\t"))
         lines.append(make_line(len(lines) + 1, pieces, scale, text=text.strip()))
     return lines
+
+
+#: A table row begins with its number: "1.", "2)", "(3)".
+_ROW_NUMBER = re.compile(r"^\(?\d{1,3}\s*[.)]")
+
+
+def column_stops(lines: list[Line]) -> list[float]:
+    """Where a page's table columns begin, from its OCR'd lines: x positions where cells of two
+    or more lines begin, a cell being what follows a column gap (a tab), or a line that begins
+    well right of the page's left edge (a wrapped cell alone on its line)."""
+    boxed = [ln for ln in lines if ln.bbox and len(ln.words) == len(ln.text.split())]
+    if len(boxed) < 3:
+        return []
+    height = median(ln.bbox.height for ln in boxed if ln.bbox)
+    lefts = sorted(ln.bbox.x0 for ln in boxed if ln.bbox)
+    margin = lefts[int(0.1 * (len(lefts) - 1))]
+    seen: list[tuple[float, int]] = []  # (x, line number)
+    for ln in boxed:
+        assert ln.bbox
+        i = 0
+        for k, cell in enumerate(ln.text.split("\t")):
+            tokens = cell.split()
+            if tokens and k > 0:
+                seen.append((ln.words[i][0], ln.number))
+            i += len(tokens)
+        if ln.bbox.x0 > margin + 2 * height:
+            seen.append((ln.words[0][0], ln.number))
+    stops: list[float] = []
+    cluster: list[tuple[float, int]] = []
+    for x, number in [*sorted(seen), (float("inf"), -1)]:
+        if cluster and x - cluster[-1][0] > 0.6 * height:
+            if len({n for _, n in cluster}) >= 2:
+                stops.append(median(cx for cx, _ in cluster))
+            cluster = []
+        cluster.append((x, number))
+    return stops
+
+
+def tab_at_stops(lines: list[Line]) -> list[Line]:
+    """OCR'd table rows with the tabs their column gaps did not give them. In a narrow column a
+    cell can nearly reach the next, so Tesseract's text has a mere space there ("2. ผศ.ดร.นงลักษณ์
+    คำ รองคณบดี กรรมการ"). A numbered line that is a table row, followed by a line with a cell
+    of its own or one within its first column (the row's wrapped cells), gets a tab before each word that begins at one of the
+    page's :func:`column_stops`, where two or more of its words begin at one."""
+    stops = column_stops(lines)
+    if not stops:
+        return lines
+    height = median(ln.bbox.height for ln in lines if ln.bbox)
+    out = list(lines)
+    for k, ln in enumerate(lines):
+        tokens = ln.text.split()
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        if not _ROW_NUMBER.match(ln.text) or len(ln.words) != len(tokens) or not ln.bbox:
+            continue
+        at_stop = [
+            j
+            for j, (x0, _) in enumerate(ln.words)
+            if j > 0 and any(abs(x0 - s) <= 0.6 * height for s in stops)
+        ]
+        # the next line holds the row's wrapped cells: one of its own, or the first one's alone
+        if (
+            len(at_stop) < 2
+            or nxt is None
+            or not nxt.bbox
+            or not (
+                "\t" in nxt.text
+                or nxt.bbox.x0 > ln.bbox.x0 + 2 * height
+                or nxt.bbox.x1 < ln.words[at_stop[0]][0]
+            )
+        ):
+            continue
+        starts = {0}
+        at = 0
+        for cell in ln.text.split("\t")[:-1]:  # the tabs the line has
+            at += len(cell.split())
+            starts.add(at)
+        joined = _rejoin(tokens, starts | set(at_stop))
+        if joined != ln.text:
+            out[k] = replace(ln, text=joined, raw_text=joined)
+    return out
+
+
+def _rejoin(tokens: list[str], cell_starts: set[int]) -> str:
+    """Tokens joined by a tab before each that begins a cell, by a space otherwise."""
+    text = tokens[0]
+    for j, token in enumerate(tokens[1:], start=1):
+        text += ("\t" if j in cell_starts else " ") + token
+    return text

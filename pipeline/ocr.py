@@ -27,7 +27,7 @@ from PIL import Image
 from pipeline.config import OcrConfig
 from pipeline.digits import SEPARATORS, THAI_DIGITS, read_digit_run
 from pipeline.errors import MissingComponentError, OcrError
-from pipeline.layout import Word, make_line
+from pipeline.layout import Word, make_line, tab_at_stops
 from pipeline.model import BBox, Line, Page
 from pipeline.preprocess import prepare, unrotate_box
 
@@ -293,6 +293,7 @@ def parse_tesseract_words(tsv: str, page_no: int) -> tuple[Page, list[list[Word]
         elif key in line_text:
             only_text, only_box, only_conf = line_text[key]
             lines.append(Line(len(lines) + 1, only_text, only_text, only_box, only_conf))
+    lines = tab_at_stops(lines)
     return Page(page_no, width, height, "ocr", tuple(lines), reason="ocr"), line_words
 
 

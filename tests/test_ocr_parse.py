@@ -490,3 +490,64 @@ def test_lines_of_an_english_page_are_not_reread(monkeypatch):
     ]
     _, crops = _read_with(monkeypatch, lines, {})
     assert crops == 0
+
+
+def _rows_of(rows):
+    """Lines of a scanned table, each (text, y, token x-ranges)."""
+    return [_row(n, text, y, words) for n, (text, y, words) in enumerate(rows, start=1)]
+
+
+NARROW_TABLE = [
+    # the name cells nearly reach the position column: Tesseract's text has a space there
+    (
+        "1. รองศาสตราจารย์ ดร. คณบดี\tประธานกรรมการ",
+        900,
+        ((319, 359), (407, 800), (853, 930), (981, 1200), (1339, 1700)),
+    ),
+    ("สมชาย วงศ์ใหญ่", 980, ((315, 488), (517, 700))),
+    (
+        "2. ผศ.ดร.นงลักษณ์ คำ รองคณบดี กรรมการ",
+        1060,
+        ((315, 361), (403, 800), (834, 900), (981, 1250), (1315, 1500)),
+    ),
+    ("แสน\tฝ่ายวิชาการ", 1140, ((320, 429), (985, 1250))),
+    (
+        "3. อาจารย์ ดร.พิมพ์ชนก  ประธาน\tกรรมการ",
+        1220,
+        ((317, 364), (397, 590), (612, 900), (983, 1200), (1345, 1530)),
+    ),
+    ("สายทอง\tหลักสูตร", 1300, ((320, 523), (983, 1200))),
+]
+
+
+def test_table_rows_get_tabs_where_the_page_s_columns_begin():
+    from pipeline.layout import column_stops, tab_at_stops
+
+    lines = _rows_of(NARROW_TABLE)
+    stops = column_stops(lines)
+    assert len(stops) == 2 and abs(stops[0] - 984) < 10 and abs(stops[1] - 1342) < 10
+    texts = [ln.text for ln in tab_at_stops(lines)]
+    assert texts[0] == "1. รองศาสตราจารย์ ดร.\tคณบดี\tประธานกรรมการ"
+    assert texts[2] == "2. ผศ.ดร.นงลักษณ์ คำ\tรองคณบดี\tกรรมการ"
+    assert texts[4] == "3. อาจารย์ ดร.พิมพ์ชนก\tประธาน\tกรรมการ"
+    # the rows' wrapped cells then join their cells
+    assert _paragraphs(*tab_at_stops(lines)[2:4]) == [
+        "2. ผศ.ดร.นงลักษณ์ คำแสน\tรองคณบดีฝ่ายวิชาการ\tกรรมการ"
+    ]
+
+
+def test_a_numbered_paragraph_is_not_cut_at_a_table_s_columns():
+    from pipeline.layout import tab_at_stops
+
+    # a numbered line of prose, with words that happen to begin where the columns do, followed
+    # by prose that reaches the margin
+    prose = [
+        (
+            "4. ผู้แทนสำนักงานเกษตร รายงานผล การดำเนินงาน โครงการ ตามแผน",
+            1380,
+            ((318, 360), (400, 960), (984, 1300), (1340, 1600), (1620, 1900), (1920, 2100)),
+        ),
+        ("ของจังหวัดประจำปีงบประมาณ", 1460, ((318, 1000),)),
+    ]
+    lines = _rows_of([*NARROW_TABLE, *prose])
+    assert [ln.text for ln in tab_at_stops(lines)][-2:] == [p[0] for p in prose]
