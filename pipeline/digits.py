@@ -219,8 +219,9 @@ def _ink_band(image: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, 
 
 def _small_mark(piece: np.ndarray, y0: int, body: tuple[int, int]) -> str:
     """What a mark lower than half a digit is: "." for a point (on the baseline, about as wide as
-    high), "-" for a hyphen (flat, about halfway up the digits), "" for anything else (a comma,
-    a speck); ``y0`` is the page row of the piece's first row."""
+    high), "," for a comma (from low in the digits' height to below their baseline, narrow),
+    "-" for a hyphen (flat, about halfway up the digits), "" for anything else (a speck);
+    ``y0`` is the page row of the piece's first row."""
     rows, cols = np.nonzero(piece)
     if rows.size == 0:
         return ""
@@ -229,6 +230,13 @@ def _small_mark(piece: np.ndarray, y0: int, body: tuple[int, int]) -> str:
     size = body[1] - body[0]
     if abs(bottom - body[1]) <= 0.15 * size and high <= 0.3 * size and wide <= 1.6 * high:
         return "."
+    if (
+        bottom - body[1] >= 0.1 * size
+        and top - body[0] >= 0.5 * size
+        and high <= 0.5 * size
+        and wide <= high
+    ):
+        return ","
     middle = (top + bottom) / 2 - body[0]
     if 0.3 * size <= middle <= 0.75 * size and wide >= 2 * high and high <= 0.25 * size:
         return "-"
@@ -245,14 +253,16 @@ def read_digit_run(
 
     The run's glyphs are cut out afresh (Tesseract sometimes splits one digit in two: ๖ as
     ``๒๐``, boxes one with a mark of the line above, or too tightly). Every digit must be alike
-    enough to a font's digit and unlike the others; separators (``.`` ``,`` ``/``) keep
-    Tesseract's reading, in order. None when a glyph is in doubt or the cut does not agree with
-    Tesseract's separators."""
+    enough to a font's digit and unlike the others; separators (``. , - / ( )``) keep
+    Tesseract's reading, in order, but for a hyphen the glyphs show to be a point. A box whose
+    text is " " stands for a space Tesseract read inside the run: the glyphs must show a point or
+    a comma there (``๑๐๐ ๐๐๐`` for ๑๐๐,๐๐๐), and it is read so. None when a glyph is in doubt
+    or the cut does not agree with Tesseract's separators."""
     if not boxes or not templates(exclude)[1]:
         return None
     # every glyph but the separators must be read as a digit; a run Tesseract read without a
     # Thai digit (Latin look-alikes alone) must be read with more likeness still
-    digit_boxes = [b for text, b in boxes if any(ch not in SEPARATORS for ch in text)]
+    digit_boxes = [b for text, b in boxes if any(ch not in SEPARATORS and ch != " " for ch in text)]
     if not digit_boxes:
         return None
     least = MIN_LIKENESS if any(ch in THAI_DIGITS for text, _ in boxes for ch in text) else 0.9
@@ -280,11 +290,12 @@ def read_digit_run(
     if widths[-1] > 1.6 * widths[len(widths) // 2]:
         return None  # two digits touching: cut as one
     # the marks cut must be Tesseract's separators, in order: the tall ones the same, the small
-    # ones small; Tesseract's reading of a small one is kept, but for a hyphen that is a point
-    separators = [ch for text, _ in boxes for ch in text if ch in SEPARATORS]
+    # ones small; Tesseract's reading of a small one is kept, but for a hyphen that is a point.
+    # Where Tesseract read a space (a box " "), the glyphs must show a point or a comma there.
+    separators = [ch for text, _ in boxes for ch in text if ch in SEPARATORS or ch == " "]
     cut = [g.text for g in glyphs if g not in digits]
     if len(separators) != len(cut) or any(
-        mark != sep and {mark, sep} & set(TALL_MARKS)
+        (mark != sep and {mark, sep} & set(TALL_MARKS)) or (sep == " " and mark not in (".", ","))
         for mark, sep in zip(cut, separators, strict=True)
     ):
         return None
@@ -295,5 +306,19 @@ def read_digit_run(
             out.append(g.text)
             continue
         sep = next(marks)
+        if sep == " ":  # a point or comma read as a space: which, the digits after it say
+            sep = g.text if g.text == "," else _point_or_comma(glyphs[glyphs.index(g) + 1 :])
         out.append("." if sep == "-" and g.text == "." else sep)
     return "".join(out)
+
+
+def _point_or_comma(after: list[Glyph]) -> str:
+    """A mark on the baseline that may be a point or a comma (a comma is small in many Thai
+    faces) is a thousands comma when three digits follow it up to the next mark or the end
+    (๔๕๖ ๗๘๐.๕๐ is ๔๕๖,๗๘๐.๕๐), a point otherwise (๑๓ ๓๐ is ๑๓.๓๐)."""
+    count = 0
+    for g in after:
+        if g.text not in THAI_DIGITS or not g.text:
+            break
+        count += 1
+    return "," if count == 3 else "."

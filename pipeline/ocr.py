@@ -412,16 +412,20 @@ def _ink_between(image: Image.Image, box: BBox, left: int, right: int) -> bool:
     return int(ink.any(axis=0).sum()) > 0.25 * h
 
 
-def _digit_runs(words: list[Word], height: float, thai_page: bool) -> list[list[Word]]:
+def _digit_runs(
+    words: list[Word], height: float, thai_page: bool, mixed: frozenset[int] = frozenset()
+) -> list[list[Word]]:
     """Runs of adjacent words that are Thai digits or separators, with a Thai digit in them. On
     a Thai page a short Latin word Tesseract doubts (``lo`` for ๒, ``6`` inside ``๔6๕``, ``mo``
-    for ๓๐) may be Thai digits the eng model took: it joins a run, or makes one of its own."""
+    for ๓๐) may be Thai digits the eng model took: it joins a run, or makes one of its own. So
+    do the words (by index) in ``mixed``: Thai letters in a token with Thai digits (``๑ร๐``)."""
     runs: list[list[Word]] = []
     run: list[Word] = []
-    for w in words:
+    for i, w in enumerate(words):
         fits = bool(w.text) and (
             all(ch in THAI_DIGITS or ch in SEPARATORS for ch in w.text)
             or (thai_page and _digit_lookalike(w))
+            or i in mixed
         )
         if fits and (not run or w.x0 - run[-1].x1 < 0.5 * height):
             run.append(w)
@@ -436,6 +440,24 @@ def _digit_runs(words: list[Word], height: float, thai_page: bool) -> list[list[
 
 def _dash(word: Word) -> bool:
     return set(word.text) <= {"-"}
+
+
+def _in_mixed_tokens(text: str, words: list[Word]) -> frozenset[int]:
+    """The indexes of the words making up the tokens of ``text`` that mix Thai digits and Thai
+    letters (``๑ร๐ ร๐อร`` for ๑๐๐,๐๐๐ in a face Tesseract reads poorly): no Thai word holds a
+    digit, so they are digits read as letters, or OCR noise the glyph reader will refuse."""
+    found: set[int] = set()
+    i = 0
+    for token in text.split():
+        need, got, start = len(token), 0, i
+        while i < len(words) and got < need:
+            got += len(words[i].text.replace(" ", ""))
+            i += 1
+        if got != need:
+            return frozenset()  # the words do not spell the text
+        if any(ch in THAI_DIGITS for ch in token) and _thai_letters(token):
+            found.update(range(start, i))
+    return frozenset(found)
 
 
 def _digit_lookalike(word: Word) -> bool:
@@ -455,18 +477,25 @@ def _second_digit_reading(
 ) -> Line:
     """The line with each run of Thai digits as :func:`pipeline.digits.read_digit_run` reads it
     glyph by glyph, where that reading is certain and differs from Tesseract's. Where the line's
-    text has a space inside a run, each side is read on its own; a run with Latin look-alikes
-    that cannot be read whole (``๘๒๖,๐๐๐YM``: the YM is บาท) is tried in parts: its Thai digits,
-    and its look-alikes, each on their own."""
+    text has a space inside a run, the run is read whole if the glyphs show a comma or a point
+    there (Tesseract reads a comma as a space: ``๑๐๐ ๐๐๐``), else each side on its own; a run
+    with Latin look-alikes that cannot be read whole (``๘๒๖,๐๐๐YM``: the YM is บาท) is tried in
+    parts: its Thai digits, and its look-alikes, each on their own."""
     if line.bbox is None or not words:
         return line
     text, cursor = line.text, 0
-    for run in _digit_runs(words, line.bbox.height, thai_page):
+    for run in _digit_runs(words, line.bbox.height, thai_page, _in_mixed_tokens(text, words)):
         found = re.compile(r"\s*".join(re.escape(w.text) for w in run)).search(text, cursor)
         if found is None:
             continue
+        groups = _split_at_spaces(run, found.group())
+        whole = _read_groups(image, [g for _, g in groups]) if len(groups) > 1 else None
+        if whole is not None:
+            text = text[: found.start()] + whole + text[found.end() :]
+            cursor = found.start() + len(whole)
+            continue
         pieces: list[str] = []
-        for gap, group in _split_at_spaces(run, found.group()):
+        for gap, group in groups:
             second = _read_run(image, group)
             if (
                 second is None
@@ -503,9 +532,19 @@ def _joined(words: list[Word]) -> str:
 
 
 def _read_run(image: Image.Image, run: list[Word]) -> str | None:
-    return read_digit_run(
-        image, [(w.text, (int(w.x0), int(w.y0), int(w.x1), int(w.y1))) for w in run]
-    )
+    return _read_groups(image, [run])
+
+
+def _read_groups(image: Image.Image, groups: list[list[Word]]) -> str | None:
+    """The second reading of a run whose text has a space between each two of ``groups``: the
+    glyphs must show a point or a comma in each such gap (see ``read_digit_run``)."""
+    boxes: list[tuple[str, tuple[int, int, int, int]]] = []
+    for k, group in enumerate(groups):
+        if k:
+            a, b = groups[k - 1][-1], group[0]
+            boxes.append((" ", (int(a.x1), int(b.y0), int(b.x0), int(b.y1))))
+        boxes.extend((w.text, (int(w.x0), int(w.y0), int(w.x1), int(w.y1))) for w in group)
+    return read_digit_run(image, boxes)
 
 
 #: A line as read, with its words

@@ -103,9 +103,10 @@ def test_a_line_gets_the_second_reading_of_its_digit_runs_only():
     assert _second_digit_reading(wide, same, [words[0], *right]) is same
 
 
-def _line_of(image, tokens, gap=8):
+def _line_of(image, tokens, gap=8, space=40):
     """A line whose words are ``tokens`` (text as Tesseract read it, what is drawn, conf),
-    drawn left to right in Laksaman, and the words with their boxes."""
+    drawn left to right in Laksaman, and the words with their boxes. A token read as " " is a
+    space in the line's text, with what it gives drawn in it."""
     from pipeline.layout import Word
     from pipeline.model import BBox, Line
 
@@ -113,8 +114,10 @@ def _line_of(image, tokens, gap=8):
     draw = ImageDraw.Draw(image)
     words, x, texts = [], 30, []
     for read, drawn, conf in tokens:
-        if read == " ":
-            x += 40
+        if read == " ":  # a space in the text; what is drawn there (a comma...) is no word
+            if drawn:
+                draw.text((x + 6, 40), drawn, fill=0, font=font)
+            x += space
             texts.append(" ")
             continue
         draw.text((x, 40), drawn, fill=0, font=font)
@@ -193,3 +196,42 @@ def test_a_list_number_read_as_latin_before_its_parenthesis_is_read_as_its_digit
     image = Image.new("L", (900, 140), 255)
     line, words = _line_of(image, [("@)", "๔", 0.6)])
     assert _second_digit_reading(image, line, words).text == "@)"
+
+
+def test_a_comma_read_as_a_space_is_put_back_where_the_glyphs_show_it():
+    from pipeline.ocr import _second_digit_reading
+
+    # ๔๕๖,๗๘๐.๕๐ read as "๔๕๖ ๗๘๐.๕๐": the comma (small in this face) is between the groups
+    image = Image.new("L", (1200, 140), 255)
+    line, words = _line_of(
+        image,
+        [("๔๕๖", "๔๕๖", 0.9), (" ", ",", 1), ("๗๘๐.๕๐", "๗๘๐.๕๐", 0.9)],
+        space=24,
+    )
+    assert _second_digit_reading(image, line, words).text == "๔๕๖,๗๘๐.๕๐"
+    # a point read as a space, two digits after it: ๑๓.๓๐
+    image = Image.new("L", (1200, 140), 255)
+    line, words = _line_of(image, [("๑๓", "๑๓", 0.9), (" ", ".", 1), ("๓๐", "๓๐", 0.9)], space=24)
+    assert _second_digit_reading(image, line, words).text == "๑๓.๓๐"
+    # a space that is a space: each side is read on its own
+    image = Image.new("L", (1200, 140), 255)
+    line, words = _line_of(
+        image, [("๒๕๖๕", "๒๕๖๕", 0.9), (" ", "", 1), ("๓๐", "๓๐", 0.9)], space=24
+    )
+    assert _second_digit_reading(image, line, words).text == "๒๕๖๕ ๓๐"
+
+
+def test_thai_letters_in_a_token_with_thai_digits_are_read_from_their_shapes():
+    from pipeline.ocr import _second_digit_reading
+
+    # ๗ read as ฒ, ๐ as อ: no Thai word holds a digit, so the token is read glyph by glyph
+    image = Image.new("L", (1200, 140), 255)
+    line, words = _line_of(
+        image,
+        [("ฒ", "๗", 0.7), ("๘", "๘", 0.9), ("อ", "๐", 0.6), (" ", "", 1), ("บาท", "บาท", 0.9)],
+    )
+    assert _second_digit_reading(image, line, words).text == "๗๘๐ บาท"
+    # a Thai word beside a number is not: "ที่ ๓" stays as read
+    image = Image.new("L", (1200, 140), 255)
+    line, words = _line_of(image, [("ที่", "ที่", 0.9), (" ", "", 1), ("๓", "๓", 0.9)])
+    assert _second_digit_reading(image, line, words).text == "ที่ ๓"
