@@ -315,12 +315,30 @@ def test_a_line_after_a_table_row_is_not_taken_for_a_wrapped_name():
 
 class _FakeTesseract:
     """Stands in for Tesseract: the page reads as ``page``; a line crop (psm 7) reads as the
-    entry of ``rereads`` for the crop's top y (the line's box minus the padding)."""
+    entry of ``rereads`` for the crop's top y (the line's box minus the padding); a word crop
+    (psm 8, Thai only) as ``word``."""
 
     def __init__(self, page: list[Line], rereads: dict[int, tuple[str, float]], latin_conf: float):
         self.page, self.rereads, self.crops, self.latin_conf = page, rereads, 0, latin_conf
+        self.word: tuple[str, float] | None = None
+        self.word_crops = 0
 
     def __call__(self, image, config, psm=None):
+        if psm == 8:
+            assert config.lang == "tha"
+            self.word_crops += 1
+            text, conf = self.word or ("", 0.0)
+            box = (2, 2, image.width - 2, image.height - 2)
+            return lines_to_tsv(
+                Page(
+                    1,
+                    image.width,
+                    image.height,
+                    "ocr",
+                    (_line(1, text, box, conf),) if text else (),
+                ),
+                1,
+            )
         if psm != 7:  # the page: each token a word, Latin ones with their own confidence
             page = [
                 replace(ln, words=ln.words or _token_boxes(ln.text, ln.bbox)) if ln.bbox else ln
@@ -354,13 +372,16 @@ def _token_boxes(text, box):
     return tuple((box.x0 + i * step, box.x0 + (i + 1) * step - 5) for i in range(len(tokens)))
 
 
-def _read_with(monkeypatch, page_lines, rereads, latin_conf=0.6, ink=()):
+def _read_with(monkeypatch, page_lines, rereads, latin_conf=0.6, ink=(), word=None, fakes=None):
     from PIL import Image, ImageDraw
 
     import pipeline.ocr as ocr
     from pipeline.config import OcrConfig
 
     fake = _FakeTesseract(page_lines, rereads, latin_conf)
+    fake.word = word
+    if fakes is not None:
+        fakes.append(fake)
     image = Image.new("L", (1000, 1000), 255)
     for box in ink:  # marks on the page that the page's reading gave no text for
         ImageDraw.Draw(image).rectangle(box, fill=0)
@@ -551,3 +572,39 @@ def test_a_numbered_paragraph_is_not_cut_at_a_table_s_columns():
     ]
     lines = _rows_of([*NARROW_TABLE, *prose])
     assert [ln.text for ln in tab_at_stops(lines)][-2:] == [p[0] for p in prose]
+
+
+@pytest.mark.parametrize(
+    ("word", "kept"),
+    [
+        # read alone with the Thai model, "UM" is a word Tesseract is sure of: taken
+        (("บาท", 0.93), "ชุมชนงบประมาณ 826,000 บาท เพื่อปรับภูมิทัศน์"),
+        # not sure enough, or no Thai word: the line stays as read
+        (("บาท", 0.70), "ชุมชนงบประมาณ 826,000 UM เพื่อปรับภูมิทัศน์"),
+        (("บาทฟ", 0.95), "ชุมชนงบประมาณ 826,000 UM เพื่อปรับภูมิทัศน์"),
+    ],
+)
+def test_a_short_latin_word_left_by_the_line_s_reread_is_read_alone_in_thai(
+    monkeypatch, word, kept
+):
+    line = _line(2, "ชุมชนงบประมาณ 826,000 UM เพื่อปรับภูมิทัศน์", (100, 200, 900, 240), 0.92)
+    fakes: list = []
+    texts, _ = _read_with(monkeypatch, [*THAI_LINES, line], {}, word=word, fakes=fakes)
+    assert kept in texts
+    assert fakes[0].word_crops == 1
+
+
+def test_english_words_longer_or_surer_are_not_read_as_thai(monkeypatch):
+    line = _line(2, "จัดทำแผน Action plan และ OTOP ของโครงการ", (100, 200, 900, 240), 0.92)
+    fakes: list = []
+    # words of four letters or more are left, however unsure Tesseract is of them
+    texts, _ = _read_with(
+        monkeypatch, [*THAI_LINES, line], {}, latin_conf=0.6, word=("บาท", 0.99), fakes=fakes
+    )
+    assert fakes[-1].word_crops == 0 and line.text in texts
+    # a short one Tesseract is sure of is English too: "SME", "IT"
+    line = _line(2, "ผู้ประกอบการ SME และ IT ของจังหวัด", (100, 200, 900, 240), 0.92)
+    texts, _ = _read_with(
+        monkeypatch, [*THAI_LINES, line], {}, latin_conf=0.95, word=("บาท", 0.99), fakes=fakes
+    )
+    assert fakes[-1].word_crops == 0 and line.text in texts
