@@ -1,4 +1,4 @@
-"""Post-OCR repair of the Thai tone marks Tesseract drops.
+"""Post-OCR repair of the Thai tone marks Tesseract drops, adds and confuses.
 
 Tesseract's Thai model often loses a tone mark (``ที`` for ที่, ``ครัง`` for ครั้ง, ``เรือง`` for
 เรื่อง, ``เริม`` for เริ่ม: 144 of the 1,726 in the scanned seed). Each run of Thai letters is segmented into words by
@@ -6,6 +6,12 @@ dynamic programming over a dictionary (pythainlp's word list, its TNC word frequ
 lexicon of the minutes genre), where a word may be matched with one mark missing from the text at
 a cost: the cheapest reading wins. A mark is put back only where the repaired words are much more
 likely than any exact reading, so ``นาที`` stays (a word) while ``ครังที`` becomes ``ครั้งที่``.
+
+OCR also adds marks from specks and confuses the lower vowels: a word may be matched with one
+lower vowel (ุ ู) or rare tone mark (๊ ๋) of the text dropped (``ขุ้อมูล`` for ข้อมูล, ``ปลั๊ด``
+for ปลัด), or one lower vowel read as the other (``ประชูม`` for ประชุม), at the same cost. Dropping
+mai ek or mai tho, or swapping them, was tried: it also made wrong words (``ที่ม`` -> ทีม, ``คู้``
+-> คู่ for กู้) and left two samples worse, so it is not done.
 
 Person names (after นาย, นาง, นางสาว, ... and the surname after them) are never touched; digits,
 Latin and punctuation are not Thai runs and are left alone. Upper vowels are not put back: tried,
@@ -37,6 +43,11 @@ DROP_COST = -math.log(0.02)
 #: The cost of a letter that is in no word (names, OCR garbage): worse than any rare word.
 UNKNOWN_COST = 22.0
 
+#: Marks OCR adds from specks: a lower vowel or a tone mark that makes no word, dropped at the
+#: cost of a dropped mark (ขุ้อมูล -> ข้อมูล).
+_SPURIOUS = frozenset("\u0e38\u0e39\u0e4a\u0e4b")
+#: Marks OCR reads as the other of a pair: the short and long lower vowels, mai ek and mai tho.
+_CONFUSED = {"\u0e38": "\u0e39", "\u0e39": "\u0e38"}
 _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 #: A name title; the token it starts and the next token (the surname) are names, not words.
 _TITLE = re.compile(
@@ -142,12 +153,14 @@ class MarkRepairer:
         return "".join(reversed(words)), count
 
     def _matches(self, run: str, start: int) -> Iterable[tuple[int, str, int, float]]:
-        """Words starting at ``start``: (end, word, marks inserted, cost), at most one mark.
+        """Words starting at ``start``: (end, word, marks changed, cost), with at most one mark
+        put in, dropped (:data:`_SPURIOUS`) or swapped for its pair (:data:`_CONFUSED`).
 
         A mark is never put next to another tone mark (a syllable has one), and never makes a
         word of a single letter (``บ่``): too short to tell a dropped mark from a real reading."""
         n = len(run)
-        # (node, position in run, where a mark was inserted or -1, the mark)
+        # (node, position in run, where a mark was changed or -1, the mark put in, "" for one
+        # dropped, "=" and the mark for one swapped)
         stack: list[tuple[Any, int, int, str]] = [(root, start, -1, "") for root in self.roots]
         while stack:
             node, pos, at, mark = stack.pop()
@@ -155,7 +168,13 @@ class MarkRepairer:
                 if at < 0:
                     word = run[start:pos]
                     yield pos, word, 0, self._cost(word)
-                elif pos - start >= 2:  # with the mark, more than a letter and its mark
+                elif not mark and pos - start >= 3:
+                    word = run[start:at] + run[at + 1 : pos]
+                    yield pos, word, 1, self._cost(word)
+                elif mark.startswith("=") and pos - start >= 3:
+                    word = run[start:at] + mark[1] + run[at + 1 : pos]
+                    yield pos, word, 1, self._cost(word)
+                elif mark and pos - start >= 2:  # with the mark, more than a letter and its mark
                     word = run[start:at] + mark + run[at:pos]
                     yield pos, word, 1, self._cost(word)
             children = node.children
@@ -163,6 +182,12 @@ class MarkRepairer:
                 continue
             if pos < n and (child := children.get(run[pos])) is not None:
                 stack.append((child, pos + 1, at, mark))
+            if at < 0 and start < pos < n:
+                if run[pos] in _SPURIOUS:
+                    stack.append((node, pos + 1, pos, ""))  # a mark OCR added (ขุ้อมูล)
+                other = _CONFUSED.get(run[pos], "")
+                if (child := children.get(other)) is not None:  # ประชูม for ประชุม
+                    stack.append((child, pos + 1, pos, "=" + other))
             if (
                 at < 0
                 and pos

@@ -47,6 +47,33 @@ def test_what_is_not_a_dropped_mark_is_left_alone(text):
     assert repair_marks(text) == (text, 0)
 
 
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("ที่มีขุ้อมูลกลุ่มเป้าหมาย", "ที่มีข้อมูลกลุ่มเป้าหมาย"),  # a lower vowel from a speck
+        ("หน้าที่ของคณะกรรุมการ", "หน้าที่ของคณะกรรมการ"),
+        ("ปลั๊ดจังหวัด", "ปลัดจังหวัด"),  # a mai tri no word has
+        ("ประชูมขับเคลื่อน", "ประชุมขับเคลื่อน"),  # the long lower vowel for the short one
+    ],
+)
+def test_marks_ocr_added_or_confused_are_put_right(read, meant):
+    text, n = repair_marks(read)
+    assert text == meant and n == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ความมั้นคง",  # a tone mark read as the other is not guessed at (คู้ -> คู่ for กู้)
+        "ลงทุ่น",  # nor a mai ek or mai tho dropped: ที่ม -> ทีม
+        "นายบุญูมี ศรีสว่าง",  # names are never touched
+        "สุขภาพ ครูผู้สอน",
+    ],
+)
+def test_common_marks_are_not_dropped_or_swapped(text):
+    assert repair_marks(text) == (text, 0)
+
+
 def test_only_ocr_lines_are_repaired_and_the_reading_is_kept():
     line = Line(1, "", "มติทีประชุม", confidence=0.93)
     ocr = normalize_page(Page(1, 100, 100, "ocr", (line,)), NormalizeConfig())
