@@ -45,7 +45,16 @@ def _purpose(before: str, after: str) -> str | None:
         if len(purpose) > 4:
             return purpose
     m = P.PURPOSE_AFTER.match(after)
-    return m["purpose"] if m else None
+    return _to_clause_end(m["purpose"]) if m else None
+
+
+def _to_clause_end(purpose: str) -> str:
+    """A purpose up to the word that opens the next clause (:data:`P.CLAUSE_OPENERS`)."""
+    words = word_tokenize(purpose, keep_whitespace=False)
+    for k, word in enumerate(words):
+        if k and word in P.CLAUSE_OPENERS:
+            return "".join(words[:k])
+    return purpose
 
 
 def _fiscal_year(text: str, pattern=P.FISCAL_YEAR) -> int | None:

@@ -426,6 +426,11 @@ PURPOSE_BEFORE = re.compile(
 PURPOSE_AFTER = re.compile(
     r"^\s*(?:\(\S[^)]*\)\s*)?(?:เพื่อ|ไปตั้งจ่ายเป็น|ไปตั้งจ่ายใน|สำหรับ|เป็น(?=ค่า))(?P<purpose>\S+)"
 )
+#: Words that open a new clause: a purpose after an amount, written without a space before the
+#: next clause (where a line wrapped), ends before them ("เพื่อดำเนินงานแพทย์แผนไทยปัจจุบันยังขาด...").
+CLAUSE_OPENERS = frozenset(
+    ("ซึ่ง", "โดย", "ทั้งนี้", "เนื่องจาก", "เพราะ", "ปัจจุบัน", "ขณะนี้", "แต่", "จึง", "อย่างไรก็ตาม")
+)
 #: An agenda title that names a project or activity.
 PROJECT_TITLE = re.compile(r"^(?:โครงการ|กิจกรรม)\S")
 #: The words that glue a purpose to its amount ("...ชุมชนงบประมาณ 50,000 บาท").

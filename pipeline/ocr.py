@@ -364,16 +364,27 @@ def _doubtful_latin(word: Word) -> bool:
 WORD_SURE = 0.85
 
 
+def _short_latin(word: Word) -> bool:
+    """A word of at most three Latin letters (an English word of four or more, ``plan``,
+    ``OTOP``, is never taken for Thai)."""
+    return 0 < len(word.text) <= 3 and all("a" <= ch.lower() <= "z" for ch in word.text)
+
+
 def _short_doubtful_latin(word: Word) -> bool:
-    """A word of at most three Latin letters that Tesseract doubts (:data:`LATIN_DOUBT`): on a
-    Thai page, more often a short Thai word the eng model took (``UM`` for บาท, ``Way`` for
-    และ) than English (an English word of four letters or more, ``plan``, ``OTOP``, is left)."""
-    return (
-        0 < len(word.text) <= 3
-        and all("a" <= ch.lower() <= "z" for ch in word.text)
-        and word.conf is not None
-        and word.conf < LATIN_DOUBT
-    )
+    """A short Latin word (:func:`_short_latin`) Tesseract doubts (:data:`LATIN_DOUBT`): on a
+    Thai page, more often a short Thai word the eng model took (``Way`` for และ) than English."""
+    return _short_latin(word) and word.conf is not None and word.conf < LATIN_DOUBT
+
+
+def _thai_word_suspects(words: list[Word]) -> list[bool]:
+    """Which of a Thai page line's words to read again as Thai: the short Latin words Tesseract
+    doubts, and those right after a number, however sure it is (``๑๒,๐๐๐,๐๐๐ UM`` at 0.96:
+    the unit of an amount, บาท, ตัน, ไร่, is a short Thai word)."""
+    after_number = [False] + [bool(re.search(r"[0-9\u0e50-\u0e59]$", w.text)) for w in words[:-1]]
+    return [
+        _short_doubtful_latin(w) or (_short_latin(w) and number)
+        for w, number in zip(words, after_number, strict=True)
+    ]
 
 
 @functools.cache
@@ -621,7 +632,7 @@ class TesseractEngine:
         if self.config.reread_latin and thai_page:
             # what the line's re-read left Latin: short words, each read alone as Thai
             for i, (line, words) in enumerate(lines):
-                if i not in drop and any(map(_short_doubtful_latin, words)):
+                if i not in drop and any(_thai_word_suspects(words)):
                     lines[i] = self._reread_words(image, line, words)
         if self.config.reread_unread:
             margin = _left_margin([ln for i, (ln, _) in enumerate(lines) if i not in drop])
@@ -678,15 +689,16 @@ class TesseractEngine:
         return read
 
     def _reread_words(self, image: Image.Image, line: Line, words: list[Word]) -> _Read:
-        """The line with each short Latin word Tesseract doubted (:func:`_short_doubtful_latin`)
-        read again alone, with the Thai model only (psm 8): ``UM`` and ``YM`` read so are บาท,
-        ``MU`` ตัน, ``Ts`` ไร่. The Thai reading is taken only when it is a Thai word (pythainlp's
-        dictionary) that Tesseract is sure of (:data:`WORD_SURE`); real English stays."""
+        """The line with each of its short Latin words that may be Thai
+        (:func:`_thai_word_suspects`) read again alone, with the Thai model only (psm 8): ``UM``
+        and ``YM`` read so are บาท, ``MU`` ตัน, ``Ts`` ไร่. The Thai reading is taken only when it
+        is a Thai word (pythainlp's dictionary) that Tesseract is sure of (:data:`WORD_SURE`);
+        real English stays."""
         assert line.bbox
         text, cursor, out = line.text, 0, []
-        for w in words:
+        for w, suspect in zip(words, _thai_word_suspects(words), strict=True):
             found = text.find(w.text, cursor)
-            if found < 0 or not _short_doubtful_latin(w):
+            if found < 0 or not suspect:
                 out.append(w)
                 continue
             cursor = found + len(w.text)

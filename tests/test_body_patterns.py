@@ -207,6 +207,12 @@ def test_an_amount_written_only_in_words_is_a_budget_flagged_as_such():
         ("ได้รับ 12,000 บาท สำหรับจัดกิจกรรมวันเด็ก", "จัดกิจกรรมวันเด็ก"),
         ("เทศบาลสมทบค่าอาหารเสริม จำนวน 60,000 บาท", "ค่าอาหารเสริม"),
         ("มีโครงการทั้งหมด 5 โครงการ งบประมาณ 200,000 บาท", None),  # counts projects, names none
+        # a line wrapped after the purpose and the next clause was joined without a space
+        (
+            "ได้รับ 12,000,000 บาท เพื่อดำเนินงานแพทย์แผนไทยปัจจุบันยังขาดอุปกรณ์",
+            "ดำเนินงานแพทย์แผนไทย",
+        ),
+        ("อนุมัติ 35,000 บาท เพื่อซ่อมแซมหลังคาอาคารเรียนซึ่งชำรุด", "ซ่อมแซมหลังคาอาคารเรียน"),
     ],
 )
 def test_budget_purposes(sentence, purpose):

@@ -608,3 +608,18 @@ def test_english_words_longer_or_surer_are_not_read_as_thai(monkeypatch):
         monkeypatch, [*THAI_LINES, line], {}, latin_conf=0.95, word=("บาท", 0.99), fakes=fakes
     )
     assert fakes[-1].word_crops == 0 and line.text in texts
+
+
+def test_short_latin_words_after_a_number_are_suspects_however_sure_tesseract_is():
+    from pipeline.layout import Word
+    from pipeline.ocr import _thai_word_suspects
+
+    words = [
+        Word("๑๒,๐๐๐,๐๐๐", 0, 0, 300, 40, 0.95),
+        Word("UM", 320, 0, 400, 40, 0.96),  # บาท, read by the eng model with 0.96
+        Word("เพื่อ", 420, 0, 500, 40, 0.95),
+        Word("OTOP", 520, 0, 640, 40, 0.60),  # four letters: English
+        Word("SE", 660, 0, 700, 40, 0.97),  # sure, and after no number
+        Word("Way", 720, 0, 800, 40, 0.50),  # doubted
+    ]
+    assert _thai_word_suspects(words) == [False, True, False, False, False, True]
