@@ -13,9 +13,10 @@ from statistics import median
 from extractors.attendees import heading_status, position_like, split_prefix
 from pipeline.model import Document, Line, Paragraph
 
-#: A line that starts a new paragraph whatever the geometry says.
+#: A line that starts a new paragraph whatever the geometry says. A number with a point and
+#: digits after it is not a list number: "264.000 บาท" (OCR read the comma as a point) wraps.
 STARTS_NEW = re.compile(
-    r"^(?:[-–•*·]|\(?\d{1,3}(?:\.\d{1,2})*\s*[.)]|\d{1,2}\.\d|ระเบียบวาระ|วาระที|มติ|ลงชื่อ|\("
+    r"^(?:[-–•*·]|\(?\d{1,3}(?:\.\d{1,2})*\s*[.)](?!\d)|\d{1,2}\.\d|ระเบียบวาระ|วาระที|มติ|ลงชื่อ|\("
     r"|ที่?ประชุม\s*[:：\-–]"  # the meeting as a label: "ที่ประชุม : รับทราบ"
     r"|ที่?ประชุม(?:มีมติ|พิจารณา|รับทราบ|เห็นชอบ|อนุมัติ)"  # a decision: "ที่ประชุมมีมติ..."
     r"|\S{1,3}[.)]\s"  # a list number OCR misread ("cn. นายพงษ์เทพ" for ๓.)

@@ -623,3 +623,20 @@ def test_short_latin_words_after_a_number_are_suspects_however_sure_tesseract_is
         Word("Way", 720, 0, 800, 40, 0.50),  # doubted
     ]
     assert _thai_word_suspects(words) == [False, True, False, False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("start", "wraps"),
+    [
+        ("264.000 บาท", True),  # an amount whose comma OCR read as a point
+        ("3.2 โครงการอาหารกลางวัน", False),  # a sub-item
+        ("4. นายสมชาย ใจดี", False),  # a list number
+    ],
+)
+def test_a_number_with_digits_after_its_point_is_no_list_number(start, wraps):
+    full = _line(
+        1, "ละ 22 บาทต่อวัน สำหรับนักเรียน 120 คน จำนวน 100 วัน รวมเป็นเงิน", (327, 335, 2188, 416)
+    )
+    other = _line(2, "อัตราคนละ 22 บาท ต่อวันต่อคนตามระเบียบของกระทรวงศึกษาธิการ", (327, 140, 2201, 220))
+    after = _line(3, start, (327, 429, 708, 489))
+    assert len(_paragraphs(other, full, after)) == (2 if wraps else 3)
