@@ -116,6 +116,20 @@ def drop_specks(text: str) -> str:
     return SPECK_BEFORE_WORD.sub("", text)
 
 
+#: A speck far right of a line's text, read as a column of its own ("600 บาท<tab>."): a cell of
+#: one or two punctuation marks, which no table has.
+TRAILING_SPECK = re.compile(r"\t+[.,'`‘’:;|_~•·-]{1,2}$")
+
+
+def drop_trailing_speck(line: Line, text: str) -> tuple[Line, str]:
+    """The line without a trailing speck cell (:data:`TRAILING_SPECK`), its word box with it."""
+    found = TRAILING_SPECK.search(text)
+    if not found:
+        return line, text
+    words = line.words[:-1] if len(line.words) == len(text.split()) else line.words
+    return replace(line, words=words), text[: found.start()]
+
+
 #: Page numbers are looked for among this many lines at the top and at the bottom of a page.
 PAGE_NUMBER_ZONE = 2
 
@@ -153,6 +167,7 @@ def normalize_line(
     text = normalize_text(raw) if config.thai_digits else compose_thai(raw)
     if ocr:
         text = drop_specks(fix_ocr_bullet(text))
+        line, text = drop_trailing_speck(line, text)
         if line.confidence is not None and line.confidence < NOISE_CONFIDENCE:
             return replace(line, text=text, furniture=True)
         if config.repair_marks:

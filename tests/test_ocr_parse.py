@@ -214,6 +214,23 @@ def test_ocr_specks_before_a_word_and_after_a_heading_are_dropped():
     assert heading_status("ผู้ไม่มาประชุม .") is not None
 
 
+def test_a_speck_read_as_a_column_of_its_own_is_dropped_with_its_box():
+    from pipeline.normalize import drop_trailing_speck
+
+    line = Line(
+        1,
+        "600 บาท\t.",
+        "600 บาท\t.",
+        BBox(327, 500, 2150, 560),
+        0.9,
+        words=((327, 420), (440, 560), (2140, 2150)),
+    )
+    fixed, text = drop_trailing_speck(line, line.text)
+    assert text == "600 บาท" and fixed.words == ((327, 420), (440, 560))
+    for kept in ("นายสมชาย\tกรรมการ", "ข้อ 3.", "หมายเหตุ\tลาป่วย", "รวม\t1,500"):
+        assert drop_trailing_speck(line, kept)[1] == kept
+
+
 def test_the_meeting_as_a_label_after_a_line_that_reached_the_margin_starts_anew():
     speech = _line(1, "ประธาน : สำนักงานสาธารณสุขจังหวัดให้โรงพยาบาลทุกแห่งจัดระบบ", (300, 900, 2200, 960))
     meeting = _line(2, "ที่ประชุม : รับทราบ", (300, 975, 900, 1035))
