@@ -219,7 +219,8 @@ def _ink_band(image: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, 
 
 def _small_mark(piece: np.ndarray, y0: int, body: tuple[int, int]) -> str:
     """What a mark lower than half a digit is: "." for a point (on the baseline, about as wide as
-    high), "," for a comma (from low in the digits' height to below their baseline, narrow),
+    high), "," for a comma (from low in the digits' height to their baseline or below it, taller
+    than a point and narrow),
     "-" for a hyphen (flat, about halfway up the digits), "" for anything else (a speck);
     ``y0`` is the page row of the piece's first row."""
     rows, cols = np.nonzero(piece)
@@ -231,7 +232,7 @@ def _small_mark(piece: np.ndarray, y0: int, body: tuple[int, int]) -> str:
     if abs(bottom - body[1]) <= 0.15 * size and high <= 0.3 * size and wide <= 1.6 * high:
         return "."
     if (
-        bottom - body[1] >= 0.1 * size
+        bottom - body[1] >= -0.15 * size  # ends on the baseline or below it
         and top - body[0] >= 0.5 * size
         and high <= 0.5 * size
         and wide <= high

@@ -450,7 +450,9 @@ def _ink_between(image: Image.Image, box: BBox, left: int, right: int) -> bool:
 def _digit_runs(
     words: list[Word], height: float, thai_page: bool, mixed: frozenset[int] = frozenset()
 ) -> list[list[Word]]:
-    """Runs of adjacent words that are Thai digits or separators, with a Thai digit in them. On
+    """Runs of words that are Thai digits or separators, with a Thai digit in them, each less
+    than the line's height from the next (a comma Tesseract read as a space lies between two
+    groups of a number: :func:`_second_digit_reading` reads them whole, or each alone). On
     a Thai page a short Latin word Tesseract doubts (``lo`` for ๒, ``6`` inside ``๔6๕``, ``mo``
     for ๓๐) may be Thai digits the eng model took: it joins a run, or makes one of its own. So
     do the words (by index) in ``mixed``: Thai letters in a token with Thai digits (``๑ร๐``)."""
@@ -462,7 +464,7 @@ def _digit_runs(
             or (thai_page and _digit_lookalike(w))
             or i in mixed
         )
-        if fits and (not run or w.x0 - run[-1].x1 < 0.5 * height):
+        if fits and (not run or w.x0 - run[-1].x1 < height):
             run.append(w)
             continue
         runs.append(run)
