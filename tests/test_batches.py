@@ -218,7 +218,7 @@ def test_a_page_that_hangs_tesseract_is_a_failed_page(tmp_path: Path, monkeypatc
     fake = bin_dir / "tesseract"
     fake.write_text(
         "#!/bin/sh\n"
-        f'case "$*" in *"--psm 7"*) exec "{real}" "$@";; esac\n'  # line re-reads pass
+        f'case "$*" in *"--psm 7"*|*"--psm 8"*) exec "{real}" "$@";; esac\n'  # re-reads pass
         f'n=$(cat "{counter}"); echo $((n+1)) > "{counter}"\n'
         'if [ "$n" -eq 1 ]; then exec sleep 60; fi\n'
         f'exec "{real}" "$@"\n'
