@@ -49,18 +49,27 @@ def join_words(words: list[Word], line_height: float) -> str:
 def token_boxes(text: str, words: list[Word]) -> tuple[tuple[float, float], ...]:
     """The x-range of each whitespace-separated token of ``text``, from the words it is made of
     (Tesseract's words are Thai clusters: a token is one or more of them). Empty if they differ."""
-    boxes = []
     ordered = sorted(words, key=lambda w: w.x0)
+    spans = token_word_spans(text, ordered)
+    if spans is None or (spans and spans[-1][1] != len(ordered)):
+        return ()
+    return tuple((ordered[a].x0, max(w.x1 for w in ordered[a:b])) for a, b in spans)
+
+
+def token_word_spans(text: str, words: list[Word]) -> list[tuple[int, int]] | None:
+    """For each whitespace-separated token of ``text``, the (start, end) indexes of the run of
+    ``words`` (in their order) that spell it; None where they do not."""
+    spans = []
     i = 0
     for token in text.split():
         need, got, start = len(token), 0, i
-        while i < len(ordered) and got < need:
-            got += len(ordered[i].text.replace(" ", ""))
+        while i < len(words) and got < need:
+            got += len(words[i].text.replace(" ", ""))
             i += 1
         if got != need or i == start:
-            return ()
-        boxes.append((ordered[start].x0, max(w.x1 for w in ordered[start:i])))
-    return tuple(boxes) if i == len(ordered) else ()
+            return None
+        spans.append((start, i))
+    return spans
 
 
 def make_line(number: int, words: list[Word], scale: float = 1.0, text: str | None = None) -> Line:

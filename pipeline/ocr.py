@@ -27,7 +27,7 @@ from PIL import Image
 from pipeline.config import OcrConfig
 from pipeline.digits import SEPARATORS, THAI_DIGITS, read_digit_run
 from pipeline.errors import MissingComponentError, OcrError
-from pipeline.layout import Word, make_line, tab_at_stops
+from pipeline.layout import Word, make_line, tab_at_stops, token_word_spans
 from pipeline.model import BBox, Line, Page
 from pipeline.preprocess import prepare, unrotate_box
 
@@ -483,18 +483,15 @@ def _in_mixed_tokens(text: str, words: list[Word]) -> frozenset[int]:
     """The indexes of the words making up the tokens of ``text`` that mix Thai digits and Thai
     letters (``๑ร๐ ร๐อร`` for ๑๐๐,๐๐๐ in a face Tesseract reads poorly): no Thai word holds a
     digit, so they are digits read as letters, or OCR noise the glyph reader will refuse."""
-    found: set[int] = set()
-    i = 0
-    for token in text.split():
-        need, got, start = len(token), 0, i
-        while i < len(words) and got < need:
-            got += len(words[i].text.replace(" ", ""))
-            i += 1
-        if got != need:
-            return frozenset()  # the words do not spell the text
-        if any(ch in THAI_DIGITS for ch in token) and _thai_letters(token):
-            found.update(range(start, i))
-    return frozenset(found)
+    spans = token_word_spans(text, words)
+    if spans is None:
+        return frozenset()  # the words do not spell the text
+    return frozenset(
+        k
+        for token, (a, b) in zip(text.split(), spans, strict=True)
+        if any(ch in THAI_DIGITS for ch in token) and _thai_letters(token)
+        for k in range(a, b)
+    )
 
 
 def _digit_lookalike(word: Word) -> bool:
