@@ -172,8 +172,8 @@ def chars_to_lines(chars: list[dict], scale: float = 1.0) -> list[Line]:
     return lines
 
 
-#: A table row begins with its number: "1.", "2)", "(3)".
-_ROW_NUMBER = re.compile(r"^\(?\d{1,3}\s*[.)]")
+#: A numbered line (a table row, a list item) begins with its number: "1.", "2)", "(3)", "๓.".
+NUMBERED = re.compile(r"^\(?\d{1,3}\s*[.)]")
 
 
 def column_stops(lines: list[Line]) -> list[float]:
@@ -211,8 +211,8 @@ def column_stops(lines: list[Line]) -> list[float]:
 def tab_at_stops(lines: list[Line]) -> list[Line]:
     """OCR'd table rows with the tabs their column gaps did not give them. In a narrow column a
     cell can nearly reach the next, so Tesseract's text has a mere space there ("2. ผศ.ดร.นงลักษณ์
-    คำ รองคณบดี กรรมการ"). A numbered line that is a table row, followed by a line with a cell
-    of its own or one within its first column (the row's wrapped cells), gets a tab before each word that begins at one of the
+    คำ รองคณบดี กรรมการ"). A numbered line followed by its wrapped cells (a line with a cell of its
+    own, or one within its first column) gets a tab before each word that begins at one of the
     page's :func:`column_stops`, where two or more of its words begin at one."""
     stops = column_stops(lines)
     if not stops:
@@ -222,7 +222,7 @@ def tab_at_stops(lines: list[Line]) -> list[Line]:
     for k, ln in enumerate(lines):
         tokens = ln.text.split()
         nxt = lines[k + 1] if k + 1 < len(lines) else None
-        if not _ROW_NUMBER.match(ln.text) or len(ln.words) != len(tokens) or not ln.bbox:
+        if not NUMBERED.match(ln.text) or len(ln.words) != len(tokens) or not ln.bbox:
             continue
         at_stop = [
             j

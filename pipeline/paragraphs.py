@@ -11,6 +11,7 @@ import re
 from statistics import median
 
 from extractors.attendees import heading_status, position_like, split_prefix
+from pipeline.layout import NUMBERED
 from pipeline.model import Document, Line, Paragraph
 
 #: A line that starts a new paragraph whatever the geometry says. A number with a point and
@@ -24,7 +25,6 @@ STARTS_NEW = re.compile(
     r"|(?:ประธาน|รองประธาน|เลขานุการ|ฝ่ายเลขา|คณบดี|รองคณบดี|ผู้อำนวยการ|ผู้จัดการ|นายก|ปลัด"
     r"|หัวหน้า|เหรัญญิก)\S{0,40}?(?:แจ้ง|นำเสนอ|เสนอ|ชี้แจง|รายงาน)\S{0,12}?ว่า)"
 )
-NUMBERED = re.compile(r"^\(?\d{1,3}\s*[.)]")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 
