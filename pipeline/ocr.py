@@ -387,6 +387,19 @@ def _thai_word_suspects(words: list[Word]) -> list[bool]:
     ]
 
 
+def _unit_suspects(text: str) -> list[bool]:
+    """Which tokens of a line may be a unit OCR misread as other Thai letters: a token of two to
+    four Thai letters, no dictionary word, right after a token with a digit (``๑ร๑ ร๑อร ทาท``:
+    ทาท for บาท)."""
+    tokens = text.split()
+    out = []
+    for k, token in enumerate(tokens):
+        after_number = k > 0 and any(ch.isdigit() for ch in tokens[k - 1])
+        thai = 2 <= len(token) <= 4 and all("\u0e01" <= ch <= "\u0e4e" for ch in token)
+        out.append(after_number and thai and token not in _thai_dictionary())
+    return out
+
+
 @functools.cache
 def _thai_dictionary() -> frozenset[str]:
     from pythainlp.corpus import thai_words
@@ -632,7 +645,9 @@ class TesseractEngine:
             # what the line's re-read left Latin: short words, each read alone as Thai
             for i, (line, words) in enumerate(lines):
                 if i not in drop and any(_thai_word_suspects(words)):
-                    lines[i] = self._reread_words(image, line, words)
+                    line, words = lines[i] = self._reread_words(image, line, words)
+                if i not in drop:
+                    lines[i] = self._reread_units(image, line, words)
         if self.config.reread_unread:
             margin = _left_margin([ln for i, (ln, _) in enumerate(lines) if i not in drop])
             for i, (line, words) in enumerate(lines):
@@ -711,6 +726,36 @@ class TesseractEngine:
         if text == line.text:
             return line, words
         return replace(line, text=text, raw_text=text), out
+
+    def _reread_units(self, image: Image.Image, line: Line, words: list[Word]) -> _Read:
+        """The line with each Thai token that may be a misread unit (:func:`_unit_suspects`:
+        ``ทาท`` after ``๑ร๑ ร๑อร``, for บาท after ๑๐๐,๐๐๐) read again alone, as
+        :meth:`_read_word` reads it, where that gives a dictionary word."""
+        assert line.bbox
+        spans = token_word_spans(line.text, words)
+        suspects = _unit_suspects(line.text) if spans else []
+        if not spans or not any(suspects):
+            return line, words
+        tokens, out_tokens, out_words = line.text.split(), [], []
+        for token, (a, b), suspect in zip(tokens, spans, suspects, strict=True):
+            run = words[a:b]
+            box = BBox(int(run[0].x0), line.bbox.y0, int(max(w.x1 for w in run)), line.bbox.y1)
+            thai = self._read_word(image, box) if suspect else None
+            if thai is None:
+                out_tokens.append(token)
+                out_words.extend(run)
+                continue
+            out_tokens.append(thai)
+            out_words.append(replace(run[0], text=thai, x1=box.x1))
+        if out_tokens == tokens:
+            return line, words
+        # the line's spacing (tabs) kept: each token replaced where it stands
+        text, cursor = line.text, 0
+        for old, new in zip(tokens, out_tokens, strict=True):
+            at = text.index(old, cursor)
+            text = text[:at] + new + text[at + len(old) :]
+            cursor = at + len(new)
+        return replace(line, text=text, raw_text=text), out_words
 
     def _read_word(self, image: Image.Image, box: BBox) -> str | None:
         """A word's box (padded a tenth of its height sideways) read as one Thai word, when

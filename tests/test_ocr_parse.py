@@ -657,3 +657,14 @@ def test_a_number_with_digits_after_its_point_is_no_list_number(start, wraps):
     other = _line(2, "อัตราคนละ 22 บาท ต่อวันต่อคนตามระเบียบของกระทรวงศึกษาธิการ", (327, 140, 2201, 220))
     after = _line(3, start, (327, 429, 708, 489))
     assert len(_paragraphs(other, full, after)) == (2 if wraps else 3)
+
+
+def test_thai_tokens_after_a_number_that_are_no_word_are_unit_suspects():
+    from pipeline.ocr import _unit_suspects
+
+    # ทาท for บาท, ล้อน for ล้าน, after a number (digits read as letters count: ร๑อร)
+    assert _unit_suspects("เงิน ๑ร๑ ร๑อร ทาท") == [False, False, False, True]
+    assert _unit_suspects("มูลค่า ๔๓๒.๓๐ ล้อน") == [False, False, True]
+    # words, long tokens, and what follows no number stay as read
+    assert _unit_suspects("จำนวน ๓๐ ราย ทาท") == [False, False, False, False]
+    assert _unit_suspects("หมู่ที่ ๕ ตำบลบึงกาสาม") == [False, False, False]
