@@ -28,7 +28,8 @@ THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 #: meeting number, the parentheses of a list marker (``๔)``, ``(๒)``).
 TALL_MARKS = "/()"
 #: What a run of digits holds besides them. A cut mark must be the separator Tesseract read there
-#: (in order), and Tesseract's reading of it is kept, except a hyphen where the glyph is a point.
+#: (in order), and Tesseract's reading of it is kept, except a hyphen where the glyph is a point
+#: (and a space Tesseract read inside a run: see :func:`read_digit_run`).
 SEPARATORS = frozenset(".,-" + TALL_MARKS)
 #: Glyphs are compared as SIZE x SIZE pictures.
 SIZE = 24
@@ -46,7 +47,9 @@ class Glyph:
 
     x0: int
     x1: int
-    text: str  # a digit or a tall mark; "." "-" or "" for a small mark; "?" for a glyph like none
+    text: (
+        str  # a digit or a tall mark; "." "," "-" or "" for a small mark; "?" for a glyph like none
+    )
     likeness: float
     margin: float
 
@@ -302,13 +305,13 @@ def read_digit_run(
         return None
     marks = iter(separators)
     out = []
-    for g in glyphs:
+    for k, g in enumerate(glyphs):
         if g in digits:
             out.append(g.text)
             continue
         sep = next(marks)
         if sep == " ":  # a point or comma read as a space: which, the digits after it say
-            sep = g.text if g.text == "," else _point_or_comma(glyphs[glyphs.index(g) + 1 :])
+            sep = g.text if g.text == "," else _point_or_comma(glyphs[k + 1 :])
         out.append("." if sep == "-" and g.text == "." else sep)
     return "".join(out)
 
