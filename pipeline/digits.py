@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,12 @@ SIZE = 24
 MIN_LIKENESS = 0.80
 #: ... and this much more alike to it than to any other digit.
 MIN_MARGIN = 0.04
+#: A glyph the fonts read with too small a margin (๔ and ๕ are much alike in every face) is read
+#: when it is this alike to a digit the same page's glyphs were read as with certainty ...
+PAGE_LIKENESS = 0.97
+#: ... and, by MIN_MARGIN, more alike to those than to the page's glyphs of any other digit.
+#: Only digits read with at least this likeness teach the page its own face.
+TEACHING_LIKENESS = 0.9
 #: Font styles whose digits are not upright text digits.
 _SKIP_STYLES = ("Oblique", "Italic", "Mono", "Typewriter", "Typist", "Typo")
 
@@ -52,6 +58,46 @@ class Glyph:
     )
     likeness: float
     margin: float
+    #: its shape vector (:func:`shape_vector`), for a digit or a tall mark
+    shape: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class PageDigits:
+    """The digits of one page that were read with certainty, as shapes: the page's own face,
+    against which a glyph the fonts cannot tell apart (a ๔ nearly as like a ๕ in every font) is
+    compared. One page's glyphs share a face, a size and a scan, so two of its ๔s are far more
+    alike than a ๔ and a ๕ are (measured on the school scan: 0.99 against 0.93)."""
+
+    shapes: list[np.ndarray] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    _seen: set[bytes] = field(default_factory=set)
+
+    def learn(self, glyphs: Sequence[Glyph]) -> None:
+        """Keep the digits of a run that was read, each read with certainty by the fonts."""
+        for g in glyphs:
+            if (
+                g.shape is not None
+                and g.text
+                and g.text in THAI_DIGITS
+                and g.likeness >= TEACHING_LIKENESS
+                and g.margin >= MIN_MARGIN
+                and (key := g.shape.tobytes()) not in self._seen
+            ):
+                self._seen.add(key)
+                self.shapes.append(g.shape)
+                self.labels.append(g.text)
+
+    def confirms(self, glyph: Glyph) -> bool:
+        """Do the page's own digits read ``glyph`` as the fonts did, with certainty?"""
+        if glyph.shape is None or not self.shapes:
+            return False
+        best: dict[str, float] = {}
+        scores = (np.stack(self.shapes) @ glyph.shape).tolist()
+        for label, score in zip(self.labels, scores, strict=True):
+            best[label] = max(best.get(label, -1.0), score)
+        same = best.pop(glyph.text, -1.0)
+        return same >= PAGE_LIKENESS and same - max(best.values(), default=-1.0) >= MIN_MARGIN
 
 
 def thai_font_files() -> list[Path]:
@@ -116,10 +162,13 @@ def shape_vector(ink: np.ndarray) -> np.ndarray:
 def classify(ink: np.ndarray, exclude: frozenset[str] = frozenset()) -> tuple[str, float, float]:
     """The digit a glyph's ink looks most like, its likeness, and its margin over the next
     digit; ("", 0, 0) when there are no fonts to compare with."""
-    vectors, labels = templates(exclude)
+    return _ranked(*templates(exclude), shape_vector(ink))
+
+
+def _ranked(vectors: np.ndarray, labels: str, shape: np.ndarray) -> tuple[str, float, float]:
     if not labels:
         return "", 0.0, 0.0
-    scores = vectors @ shape_vector(ink)
+    scores = vectors @ shape
     best: dict[str, float] = {}
     for label, score in zip(labels, scores.tolist(), strict=True):
         best[label] = max(best.get(label, -1.0), score)
@@ -200,10 +249,11 @@ def read_glyphs(
                 mark = _small_mark(piece, y0, body)
                 glyphs.append(Glyph(a, b, mark, 0.0, 0.0))
             else:
-                char, likeness, margin = classify(piece, exclude)
+                shape = shape_vector(piece)
+                char, likeness, margin = _ranked(*templates(exclude), shape)
                 if likeness < MIN_LIKENESS:
                     char = "?"  # a letter, or a glyph cut wrongly
-                glyphs.append(Glyph(a, b, char, likeness, margin))
+                glyphs.append(Glyph(a, b, char, likeness, margin, shape))
             start = None
     return glyphs
 
@@ -251,6 +301,7 @@ def read_digit_run(
     image: Image.Image,
     boxes: Sequence[tuple[str, tuple[int, int, int, int]]],
     exclude: frozenset[str] = frozenset(),
+    page: PageDigits | None = None,
 ) -> str | None:
     """A second reading of a run of Tesseract's glyphs (text and box each) in which it read Thai
     digits, or None where there is none to give.
@@ -261,7 +312,11 @@ def read_digit_run(
     Tesseract's reading, in order, but for a hyphen the glyphs show to be a point. A box whose
     text is " " stands for a space Tesseract read inside the run: the glyphs must show a point or
     a comma there (``๑๐๐ ๐๐๐`` for ๑๐๐,๐๐๐), and it is read so. None when a glyph is in doubt
-    or the cut does not agree with Tesseract's separators."""
+    or the cut does not agree with Tesseract's separators.
+
+    With ``page``, a digit the fonts read with too small a margin is read all the same where the
+    page's own certain digits confirm it (:meth:`PageDigits.confirms`), and the digits of a run
+    that is read are added to them."""
     if not boxes or not templates(exclude)[1]:
         return None
     # every glyph but the separators must be read as a digit; a run Tesseract read without a
@@ -286,7 +341,11 @@ def read_digit_run(
     glyphs = read_glyphs(image, region, (top, bottom), (left + 2, right - 2), exclude)
     digits = [g for g in glyphs if g.text in THAI_DIGITS and g.text]
     read = [g for g in glyphs if g.text and g.text in THAI_DIGITS + TALL_MARKS]  # from the fonts
-    if not digits or any(g.text == "?" for g in glyphs) or any(g.margin < MIN_MARGIN for g in read):
+    if (
+        not digits
+        or any(g.text == "?" for g in glyphs)
+        or any(g.margin < MIN_MARGIN and not (page and page.confirms(g)) for g in read)
+    ):
         return None
     if any(g.likeness < least for g in digits):
         return None
@@ -313,6 +372,8 @@ def read_digit_run(
         if sep == " ":  # a point or comma read as a space: which, the digits after it say
             sep = g.text if g.text == "," else _point_or_comma(glyphs[k + 1 :])
         out.append("." if sep == "-" and g.text == "." else sep)
+    if page is not None:
+        page.learn(digits)
     return "".join(out)
 
 

@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.config import OcrConfig
-from pipeline.digits import SEPARATORS, THAI_DIGITS, read_digit_run
+from pipeline.digits import SEPARATORS, THAI_DIGITS, PageDigits, read_digit_run
 from pipeline.errors import MissingComponentError, OcrError
 from pipeline.layout import Word, make_line, tab_at_stops, token_word_spans
 from pipeline.model import BBox, Line, Page
@@ -365,24 +365,36 @@ WORD_SURE = 0.85
 
 
 def _short_latin(word: Word) -> bool:
-    """A word of at most three Latin letters (an English word of four or more, ``plan``,
-    ``OTOP``, is never taken for Thai)."""
-    return 0 < len(word.text) <= 3 and all("a" <= ch.lower() <= "z" for ch in word.text)
+    """A word of at most three Latin letters, points between or after them allowed (``WA.`` for
+    พ.ศ.); an English word of four or more, ``plan``, ``OTOP``, is not taken for Thai, but
+    after a number (:func:`_thai_word_suspects`)."""
+    letters = word.text.replace(".", "")
+    return 0 < len(letters) <= 3 and _latin_word(letters)
+
+
+def _latin_word(text: str) -> bool:
+    return bool(text) and all("a" <= ch.lower() <= "z" for ch in text)
 
 
 def _short_doubtful_latin(word: Word) -> bool:
     """A short Latin word (:func:`_short_latin`) Tesseract doubts (:data:`LATIN_DOUBT`): on a
     Thai page, more often a short Thai word the eng model took (``Way`` for และ) than English."""
-    return _short_latin(word) and word.conf is not None and word.conf < LATIN_DOUBT
+    return _short_latin(word) and _doubted(word)
+
+
+def _doubted(word: Word) -> bool:
+    return word.conf is not None and word.conf < LATIN_DOUBT
 
 
 def _thai_word_suspects(words: list[Word]) -> list[bool]:
     """Which of a Thai page line's words to read again as Thai: the short Latin words Tesseract
     doubts, and those right after a number, however sure it is (``๑๒,๐๐๐,๐๐๐ UM`` at 0.96:
-    the unit of an amount, บาท, ตัน, ไร่, is a short Thai word)."""
+    the unit of an amount, บาท, ตัน, ไร่, is a short Thai word); a longer Latin word right
+    after a number, where Tesseract doubts it (``๒๔ WAYMAN`` for ๒๔ พฤษภาคม: a month)."""
     after_number = [False] + [bool(re.search(r"[0-9\u0e50-\u0e59]$", w.text)) for w in words[:-1]]
     return [
-        _short_doubtful_latin(w) or (_short_latin(w) and number)
+        _short_doubtful_latin(w)
+        or (number and (_short_latin(w) or (_latin_word(w.text) and _doubted(w))))
         for w, number in zip(words, after_number, strict=True)
     ]
 
@@ -508,56 +520,61 @@ def _in_mixed_tokens(text: str, words: list[Word]) -> frozenset[int]:
 
 
 def _digit_lookalike(word: Word) -> bool:
-    """A word of at most three Latin letters, Arabic digits or ``@`` (with the points or
-    parentheses around them: ``@)`` for ๔)), that Tesseract doubts."""
+    """A word that Tesseract doubts of at most three Latin letters, Arabic digits or ``@`` (with
+    the points or parentheses around them: ``@)`` for ๔)), or of Arabic digits with points and
+    commas between them (``0,000`` for ๓๐,๐๐๐, where the eng model took the ๐s and lost the ๓)."""
     core = word.text.strip(".,()")
-    return (
-        0 < len(core) <= 3
-        and all(ch.isascii() and (ch.isalnum() or ch in "@") for ch in core)
-        and word.conf is not None
-        and word.conf < LATIN_DOUBT
-    )
+    short = 0 < len(core) <= 3 and all(ch.isascii() and (ch.isalnum() or ch in "@") for ch in core)
+    number = bool(core) and all(ch in "0123456789.," for ch in core)
+    return (short or number) and word.conf is not None and word.conf < LATIN_DOUBT
 
 
 def _second_digit_reading(
-    image: Image.Image, line: Line, words: list[Word], thai_page: bool = True
-) -> Line:
+    image: Image.Image,
+    line: Line,
+    words: list[Word],
+    thai_page: bool = True,
+    page: PageDigits | None = None,
+) -> tuple[Line, bool]:
     """The line with each run of Thai digits as :func:`pipeline.digits.read_digit_run` reads it
     glyph by glyph, where that reading is certain and differs from Tesseract's. Where the line's
     text has a space inside a run, the run is read whole if the glyphs show a comma or a point
     there (Tesseract reads a comma as a space: ``๑๐๐ ๐๐๐``), else each side on its own; a run
     with Latin look-alikes that cannot be read whole (``๘๒๖,๐๐๐YM``: the YM is บาท) is tried in
-    parts: its Thai digits, and its look-alikes, each on their own."""
+    parts: its Thai digits, and its look-alikes, each on their own. With ``page``, the page's own
+    digits help (:class:`pipeline.digits.PageDigits`). Also says whether a run was left as
+    Tesseract read it."""
     if line.bbox is None or not words:
-        return line
-    text, cursor = line.text, 0
+        return line, False
+    text, cursor, unread = line.text, 0, False
     for run in _digit_runs(words, line.bbox.height, thai_page, _in_mixed_tokens(text, words)):
         found = re.compile(r"\s*".join(re.escape(w.text) for w in run)).search(text, cursor)
         if found is None:
             continue
         groups = _split_at_spaces(run, found.group())
-        whole = _read_groups(image, [g for _, g in groups]) if len(groups) > 1 else None
+        whole = _read_groups(image, [g for _, g in groups], page) if len(groups) > 1 else None
         if whole is not None:
             text = text[: found.start()] + whole + text[found.end() :]
             cursor = found.start() + len(whole)
             continue
         pieces: list[str] = []
         for gap, group in groups:
-            second = _read_run(image, group)
+            second = _read_run(image, group, page)
             if (
                 second is None
                 and len({_digit_lookalike(w) for w in group}) > 1
                 and all(b.x0 >= a.x1 - 2 for a, b in pairwise(group))  # boxes side by side
             ):
                 second = "".join(
-                    _read_run(image, part) or _joined(part)
+                    _read_run(image, part, page) or _joined(part)
                     for part in (list(g) for _, g in groupby(group, key=_digit_lookalike))
                 )
+            unread = unread or second is None
             pieces.append(gap + (second or _joined(group)))
         second = "".join(pieces)
         text = text[: found.start()] + second + text[found.end() :]
         cursor = found.start() + len(second)
-    return line if text == line.text else replace(line, text=text, raw_text=text)
+    return (line if text == line.text else replace(line, text=text, raw_text=text)), unread
 
 
 def _split_at_spaces(run: list[Word], written: str) -> list[tuple[str, list[Word]]]:
@@ -578,11 +595,13 @@ def _joined(words: list[Word]) -> str:
     return "".join(w.text for w in words)
 
 
-def _read_run(image: Image.Image, run: list[Word]) -> str | None:
-    return _read_groups(image, [run])
+def _read_run(image: Image.Image, run: list[Word], page: PageDigits | None = None) -> str | None:
+    return _read_groups(image, [run], page)
 
 
-def _read_groups(image: Image.Image, groups: list[list[Word]]) -> str | None:
+def _read_groups(
+    image: Image.Image, groups: list[list[Word]], page: PageDigits | None = None
+) -> str | None:
     """The second reading of a run whose text has a space between each two of ``groups``: the
     glyphs must show a point or a comma in each such gap (see ``read_digit_run``)."""
     boxes: list[tuple[str, tuple[int, int, int, int]]] = []
@@ -591,7 +610,7 @@ def _read_groups(image: Image.Image, groups: list[list[Word]]) -> str | None:
             a, b = groups[k - 1][-1], group[0]
             boxes.append((" ", (int(a.x1), int(b.y0), int(b.x0), int(b.y1))))
         boxes.extend((w.text, (int(w.x0), int(w.y0), int(w.x1), int(w.y1))) for w in group)
-    return read_digit_run(image, boxes)
+    return read_digit_run(image, boxes, page=page)
 
 
 #: A line as read, with its words
@@ -655,9 +674,25 @@ class TesseractEngine:
                 if i not in drop and start is not None:
                     lines[i] = self._reread_from(image, line, start) or lines[i]
         if self.config.second_digit_reading:
+            # the page's own certain digits, learnt line by line, help read the doubtful ones;
+            # a line with a run left unread is read again once the whole page has taught them
+            page_digits, again = PageDigits(), []
+            read = list(lines)
             for i, (line, words) in enumerate(lines):
                 if i not in drop:
-                    lines[i] = (_second_digit_reading(image, line, words, thai_page), words)
+                    second, unread = _second_digit_reading(
+                        image, line, words, thai_page, page_digits
+                    )
+                    read[i] = (second, words)
+                    if unread:
+                        again.append(i)
+            for i in again:
+                line, words = lines[i]
+                read[i] = (
+                    _second_digit_reading(image, line, words, thai_page, page_digits)[0],
+                    words,
+                )
+            lines = read
         kept = [ln for i, (ln, _) in enumerate(lines) if i not in drop]
         if angle:  # boxes of the straightened page, back in the page's own coordinates
             kept = [_unrotated(ln, angle, image.width, image.height) for ln in kept]

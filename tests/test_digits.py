@@ -96,11 +96,11 @@ def test_a_line_gets_the_second_reading_of_its_digit_runs_only():
         for i, (text, (x0, y0, x1, y1)) in enumerate(boxes)
     ]
     line = Line(1, "ที่ ๑๐๕๒๐", "ที่ ๑๐๕๒๐", BBox(20, 30, wide.width - 20, 110), 0.95)
-    assert _second_digit_reading(wide, line, words).text == "ที่ ๑๐๘๒๐"
+    assert _second_digit_reading(wide, line, words)[0].text == "ที่ ๑๐๘๒๐"
     # where the glyphs say what Tesseract said, the line is the same object
     right = [Word("๑๐๘๒๐"[i], w.x0, w.y0, w.x1, w.y1, w.conf) for i, w in enumerate(words[1:])]
     same = Line(1, "ที่ ๑๐๘๒๐", "ที่ ๑๐๘๒๐", line.bbox, 0.95)
-    assert _second_digit_reading(wide, same, [words[0], *right]) is same
+    assert _second_digit_reading(wide, same, [words[0], *right])[0] is same
 
 
 def _line_of(image, tokens, gap=8, space=40):
@@ -145,9 +145,9 @@ def test_latin_look_alikes_on_a_thai_page_are_read_as_the_thai_digits_they_are()
             ("๕", "๕", 0.99),
         ],
     )
-    assert _second_digit_reading(image, line, words, thai_page=True).text == "๒. ๔๘๕"
+    assert _second_digit_reading(image, line, words, thai_page=True)[0].text == "๒. ๔๘๕"
     # on an English page, Latin is Latin
-    assert _second_digit_reading(image, line, words, thai_page=False).text == "l. ๔6๕"
+    assert _second_digit_reading(image, line, words, thai_page=False)[0].text == "l. ๔6๕"
 
 
 def test_a_run_with_bahts_misread_keeps_its_digits_read_and_the_rest_as_it_was():
@@ -158,7 +158,7 @@ def test_a_run_with_bahts_misread_keeps_its_digits_read_and_the_rest_as_it_was()
     line, words = _line_of(
         image, [("๕", "๘", 0.99), ("๒", "๒", 0.99), ("๒", "๖", 0.99), ("UM", "บาท", 0.4)]
     )
-    assert _second_digit_reading(image, line, words).text == "๘๒๖UM"
+    assert _second_digit_reading(image, line, words)[0].text == "๘๒๖UM"
 
 
 def test_a_hyphen_tesseract_read_between_digits_is_a_point_where_the_glyph_is_one():
@@ -169,11 +169,11 @@ def test_a_hyphen_tesseract_read_between_digits_is_a_point_where_the_glyph_is_on
     line, words = _line_of(
         image, [("-", "-", 0.8), (" ", "", 1), ("๕", "๔", 0.9), ("-", ".", 0.9), ("๑", "๑", 0.9)]
     )
-    assert _second_digit_reading(image, line, words).text == "- ๔.๑"
+    assert _second_digit_reading(image, line, words)[0].text == "- ๔.๑"
     # a hyphen that is one stays: ๓๐-๕๐ is a range
     image = Image.new("L", (900, 140), 255)
     line, words = _line_of(image, [("๓๐", "๓๐", 0.9), ("-", "-", 0.9), ("๕๐", "๕๐", 0.9)])
-    assert _second_digit_reading(image, line, words).text == "๓๐-๕๐"
+    assert _second_digit_reading(image, line, words)[0].text == "๓๐-๕๐"
 
 
 def test_a_list_number_read_as_latin_before_its_parenthesis_is_read_as_its_digit():
@@ -191,11 +191,11 @@ def test_a_list_number_read_as_latin_before_its_parenthesis_is_read_as_its_digit
             ("(lo)", "(๒)", 0.5),
         ],
     )
-    assert _second_digit_reading(image, line, words).text == "๔) บริษัท (๒)"
+    assert _second_digit_reading(image, line, words)[0].text == "๔) บริษัท (๒)"
     # a parenthesis the glyphs do not show where Tesseract read one: nothing is said
     image = Image.new("L", (900, 140), 255)
     line, words = _line_of(image, [("@)", "๔", 0.6)])
-    assert _second_digit_reading(image, line, words).text == "@)"
+    assert _second_digit_reading(image, line, words)[0].text == "@)"
 
 
 def test_a_comma_read_as_a_space_is_put_back_where_the_glyphs_show_it():
@@ -208,17 +208,17 @@ def test_a_comma_read_as_a_space_is_put_back_where_the_glyphs_show_it():
         [("๔๕๖", "๔๕๖", 0.9), (" ", ",", 1), ("๗๘๐.๕๐", "๗๘๐.๕๐", 0.9)],
         space=24,
     )
-    assert _second_digit_reading(image, line, words).text == "๔๕๖,๗๘๐.๕๐"
+    assert _second_digit_reading(image, line, words)[0].text == "๔๕๖,๗๘๐.๕๐"
     # a point read as a space, two digits after it: ๑๓.๓๐
     image = Image.new("L", (1200, 140), 255)
     line, words = _line_of(image, [("๑๓", "๑๓", 0.9), (" ", ".", 1), ("๓๐", "๓๐", 0.9)], space=24)
-    assert _second_digit_reading(image, line, words).text == "๑๓.๓๐"
+    assert _second_digit_reading(image, line, words)[0].text == "๑๓.๓๐"
     # a space that is a space: each side is read on its own
     image = Image.new("L", (1200, 140), 255)
     line, words = _line_of(
         image, [("๒๕๖๕", "๒๕๖๕", 0.9), (" ", "", 1), ("๓๐", "๓๐", 0.9)], space=24
     )
-    assert _second_digit_reading(image, line, words).text == "๒๕๖๕ ๓๐"
+    assert _second_digit_reading(image, line, words)[0].text == "๒๕๖๕ ๓๐"
 
 
 def test_thai_letters_in_a_token_with_thai_digits_are_read_from_their_shapes():
@@ -230,8 +230,59 @@ def test_thai_letters_in_a_token_with_thai_digits_are_read_from_their_shapes():
         image,
         [("ฒ", "๗", 0.7), ("๘", "๘", 0.9), ("อ", "๐", 0.6), (" ", "", 1), ("บาท", "บาท", 0.9)],
     )
-    assert _second_digit_reading(image, line, words).text == "๗๘๐ บาท"
+    assert _second_digit_reading(image, line, words)[0].text == "๗๘๐ บาท"
     # a Thai word beside a number is not: "ที่ ๓" stays as read
     image = Image.new("L", (1200, 140), 255)
     line, words = _line_of(image, [("ที่", "ที่", 0.9), (" ", "", 1), ("๓", "๓", 0.9)])
-    assert _second_digit_reading(image, line, words).text == "ที่ ๓"
+    assert _second_digit_reading(image, line, words)[0].text == "ที่ ๓"
+
+
+def test_a_digit_the_fonts_cannot_tell_apart_is_read_where_the_page_own_digits_confirm_it(
+    monkeypatch,
+):
+    from pipeline.digits import PageDigits
+
+    page = PageDigits()
+    # the page's certain digits teach it its face
+    image, boxes = _page("๑๒๓๔๕๖", "Kinnari")
+    assert read_digit_run(image, boxes, page=page) == "๑๒๓๔๕๖"
+    assert sorted(page.labels) == sorted("๑๒๓๔๕๖")
+    # now the fonts are unsure of every glyph (a ๔ nearly as like a ๕ in every face)
+    ranked = digits._ranked
+
+    def unsure(vectors, labels, shape):
+        digit, likeness, _ = ranked(vectors, labels, shape)
+        return digit, likeness, 0.01
+
+    monkeypatch.setattr(digits, "_ranked", unsure)
+    image, boxes = _page("๔๘๕", "Kinnari")
+    assert read_digit_run(image, _misread(boxes, {0: "๕"})) is None
+    # the page knows ๔ and ๕ but not ๘: nothing is said
+    assert (
+        read_digit_run(
+            image, _misread(boxes, {0: "๕"}), page=PageDigits(page.shapes[:], page.labels[:])
+        )
+        is None
+    )
+    image, boxes = _page("๕๔๑", "Kinnari")
+    assert read_digit_run(image, _misread(boxes, {0: "๔", 1: "๕"}), page=page) == "๕๔๑"
+    # a page in another face confirms nothing
+    other = PageDigits()
+    monkeypatch.setattr(digits, "_ranked", ranked)
+    image, boxes = _page("๑๒๓๔๕๖", "Laksaman")
+    assert read_digit_run(image, boxes, page=other) == "๑๒๓๔๕๖"
+    monkeypatch.setattr(digits, "_ranked", unsure)
+    image, boxes = _page("๕๔๑", "Purisa")
+    assert read_digit_run(image, boxes, page=other) is None
+
+
+def test_a_doubted_number_in_arabic_digits_on_a_thai_page_may_be_thai_digits():
+    from pipeline.layout import Word
+    from pipeline.ocr import _digit_lookalike
+
+    # ๓๐,๐๐๐ read by the eng model as 0,000 (the ๓ lost) with 0.64
+    assert _digit_lookalike(Word("0,000", 0, 0, 200, 40, 0.64))
+    assert _digit_lookalike(Word("12.50", 0, 0, 200, 40, 0.70))
+    # Arabic digits Tesseract is sure of are Arabic digits
+    assert not _digit_lookalike(Word("30,000", 0, 0, 200, 40, 0.95))
+    assert not _digit_lookalike(Word("Action", 0, 0, 200, 40, 0.50))

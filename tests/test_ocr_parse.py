@@ -640,6 +640,18 @@ def test_short_latin_words_after_a_number_are_suspects_however_sure_tesseract_is
         Word("Way", 720, 0, 800, 40, 0.50),  # doubted
     ]
     assert _thai_word_suspects(words) == [False, True, False, False, False, True]
+    # a date: a month the eng model took, right after the day, and a doubted พ.ศ. with points
+    words = [
+        Word("๒๔", 0, 0, 60, 40, 0.97),
+        Word("WAYMAN", 80, 0, 340, 40, 0.79),  # พฤษภาคม: doubted, after a number
+        Word("WA.", 370, 0, 480, 40, 0.86),  # พ.ศ.
+        Word("๒๕๖๗", 500, 0, 640, 40, 0.97),
+        Word("Action", 660, 0, 800, 40, 0.97),
+    ]
+    assert _thai_word_suspects(words) == [False, True, True, False, False]
+    # a long word after a number that Tesseract is sure of stays English: ๒๐ Action
+    words[1] = Word("Action", 80, 0, 340, 40, 0.95)
+    assert _thai_word_suspects(words)[1] is False
 
 
 @pytest.mark.parametrize(
