@@ -11,6 +11,7 @@ from decimal import Decimal
 from pythainlp.tokenize import word_tokenize
 
 from extractors import patterns as P
+from extractors.transfers import Transfers, find_transfers
 from extractors.values import parse_amount, words_match_amount
 from pipeline.model import BudgetLine, Minutes, Paragraph
 
@@ -116,6 +117,7 @@ def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
     rows = []
     for item, para in minutes.content:
         text = para.text
+        transfers = find_transfers(text)
         previous_end = 0
         for m in P.AMOUNT.finditer(text):
             before, after = text[previous_end : m.start()], text[m.end("unit") :]
@@ -134,6 +136,7 @@ def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
                 flags = (*flags, "amount_words_disagree")
             lead = _lead_in(text[: split.start() if split else m.start()])
             phrase = f"{lead} {text[split.start() if split else m.start() : m.end('unit')]}".strip()
+            moved, moved_from, moved_to = transfers.of(m.start(), previous_end)
             rows.append(
                 BudgetLine(
                     item=item,
@@ -142,11 +145,14 @@ def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
                     source=para.span_of(m.start(), m.end("unit")),
                     purpose=titles.purpose(item, before, after),
                     fiscal_year=titles.fiscal_year(item, before),
+                    transfer=moved,
+                    transfer_from=moved_from,
+                    transfer_to=moved_to,
                     flags=flags,
                 )
             )
             previous_end = m.end("unit")
-        rows.extend(_amounts_in_words(item, para, titles))
+        rows.extend(_amounts_in_words(item, para, titles, transfers))
     return rows
 
 
@@ -160,7 +166,9 @@ def _words_to_number(words: str) -> int | None:
         return None
 
 
-def _amounts_in_words(item: str | None, para: Paragraph, titles: _Titles) -> list[BudgetLine]:
+def _amounts_in_words(
+    item: str | None, para: Paragraph, titles: _Titles, transfers: Transfers
+) -> list[BudgetLine]:
     """Amounts written only in words ("งบประมาณสองล้านบาทถ้วน"), read with pythainlp's
     ``thaiword_to_num`` and flagged ``amount_in_words``; a spelled-out form in parentheses after
     digits is a check on them (see ``amount_words_disagree``), not an amount of its own."""
@@ -178,6 +186,7 @@ def _amounts_in_words(item: str | None, para: Paragraph, titles: _Titles) -> lis
         amount = (Decimal(baht) + Decimal(satang) / 100).quantize(Decimal("0.01"))
         lead = _lead_in(text[: m.start()])
         start = m.start() - len(lead) if text[: m.start()].endswith(lead) else m.start()
+        moved, moved_from, moved_to = transfers.of(m.start())
         rows.append(
             BudgetLine(
                 item=item,
@@ -186,6 +195,9 @@ def _amounts_in_words(item: str | None, para: Paragraph, titles: _Titles) -> lis
                 source=para.span_of(m.start(), m.end()),
                 purpose=titles.purpose(item, text[: m.start()], text[m.end() :]),
                 fiscal_year=titles.fiscal_year(item, text[: m.start()]),
+                transfer=moved,
+                transfer_from=moved_from,
+                transfer_to=moved_to,
                 flags=("amount_in_words",),
             )
         )

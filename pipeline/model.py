@@ -238,6 +238,10 @@ class BudgetLine:
     source: Span
     purpose: str | None = None
     fiscal_year: int | None = None
+    #: moved by a transfer (โอน), and the budget heads it moves from and to where they are named
+    transfer: bool = False
+    transfer_from: str | None = None
+    transfer_to: str | None = None
     flags: tuple[str, ...] = ()
 
 

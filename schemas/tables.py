@@ -153,6 +153,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             _f("text", TEXT),
             _f("purpose", TEXT),
             _f("fiscal_year", INT),
+            _f("transfer", pa.bool_()),
+            _f("transfer_from", TEXT),
+            _f("transfer_to", TEXT),
             *_PROVENANCE,
             _FLAGS,
         ]
