@@ -243,6 +243,20 @@ def parse_tesseract_tsv(tsv: str, page_no: int) -> Page:
     return parse_tesseract_words(tsv, page_no)[0]
 
 
+#: A "|" standing alone between words, with the space before it.
+LONE_BAR = re.compile(r"[ \t]+\|(?=[ \t]|$)|^\|[ \t]+")
+
+
+def _without_low_bars(words: list[Word]) -> list[Word]:
+    """The words without a "|" less than half as tall as the line's letters: a bar is as tall as
+    they are, so that is a speck Tesseract read as one (``นางบุญเรือน | แก้วใส`` on a photo)."""
+    heights = sorted(w.y1 - w.y0 for w in words)
+    if not heights:
+        return words
+    letter = heights[len(heights) // 2]
+    return [w for w in words if not (w.text == "|" and w.y1 - w.y0 < 0.5 * letter)]
+
+
 def parse_tesseract_words(tsv: str, page_no: int) -> tuple[Page, list[list[Word]]]:
     """Build a :class:`Page` from Tesseract's TSV, with the words (and their confidences) of each
     of its lines.
@@ -282,6 +296,12 @@ def parse_tesseract_words(tsv: str, page_no: int) -> tuple[Page, list[list[Word]
     line_words: list[list[Word]] = []
     for key in sorted(set(groups) | set(line_text)):
         words = groups.get(key, [])
+        kept = _without_low_bars(words)
+        if len(kept) < len(words) and all(w.text != "|" for w in kept):
+            words = kept
+            if key in line_text:
+                text, box, conf = line_text[key]
+                line_text[key] = (LONE_BAR.sub("", text).strip(), box, conf)
         line_words.append(words)
         if words:
             line = make_line(

@@ -286,3 +286,29 @@ def test_a_doubted_number_in_arabic_digits_on_a_thai_page_may_be_thai_digits():
     # Arabic digits Tesseract is sure of are Arabic digits
     assert not _digit_lookalike(Word("30,000", 0, 0, 200, 40, 0.95))
     assert not _digit_lookalike(Word("Action", 0, 0, 200, 40, 0.50))
+
+
+def _touching(first: str, second: str):
+    """``first`` and ``second`` drawn in Laksaman overlapping (no blank column between them),
+    and the box of the two."""
+    font = _font("Laksaman")
+    image = Image.new("L", (300, 140), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((30, 40), first, fill=0, font=font)
+    left, top, right, bottom = draw.textbbox((30, 40), first, font=font)
+    draw.text((right - 3, 40), second, fill=0, font=font)
+    end = draw.textbbox((right - 3, 40), second, font=font)[2]
+    return image, (left, top, end, bottom)
+
+
+def test_glyphs_that_touch_are_cut_apart_where_both_sides_read():
+    import numpy as np
+
+    # ๔) touching, boxed by Tesseract as one "๕" (a photo of a list number)
+    image, box = _touching("๔", ")")
+    inked = np.nonzero((np.asarray(image) < 128).any(axis=0))[0]
+    assert inked[-1] - inked[0] + 1 == len(inked)  # one piece of ink
+    assert read_digit_run(image, [("๕", box)]) == "๔)"
+    # a letter touching a digit reads as neither: nothing is said
+    image, box = _touching("๔", "ก")
+    assert read_digit_run(image, [("๕", box)]) is None

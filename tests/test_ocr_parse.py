@@ -680,3 +680,27 @@ def test_thai_tokens_after_a_number_that_are_no_word_are_unit_suspects():
     # words, long tokens, and what follows no number stay as read
     assert _unit_suspects("จำนวน ๓๐ ราย ทาท") == [False, False, False, False]
     assert _unit_suspects("หมู่ที่ ๕ ตำบลบึงกาสาม") == [False, False, False]
+
+
+def test_a_speck_read_as_a_bar_is_dropped_and_a_bar_as_tall_as_the_letters_kept():
+    def line(bar_top: int, bar_height: int) -> str:
+        return tsv(
+            "1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t",
+            "4\t1\t1\t1\t1\t0\t300\t400\t900\t80\t-1\t",
+            "5\t1\t1\t1\t1\t1\t300\t400\t300\t40\t93\tนางบุญเรือน",
+            f"5\t1\t1\t1\t1\t2\t610\t{bar_top}\t20\t{bar_height}\t87\t|",
+            "5\t1\t1\t1\t1\t3\t640\t400\t150\t40\t93\tแก้วใส",
+            "5\t1\t1\t1\t1\t4\t810\t400\t200\t40\t93\tกรรมการ",
+        )
+
+    # a speck below the line (a photo's), read as "|": out of the text built from the words and
+    # out of Tesseract's own line text
+    low = line(450, 18)
+    assert [ln.text for ln in parse_tesseract_tsv(low, 1).lines] == ["นางบุญเรือน แก้วใส กรรมการ"]
+    annotated = annotate_lines(low, "นางบุญเรือน | แก้วใส กรรมการ\n")
+    assert [ln.text for ln in parse_tesseract_tsv(annotated, 1).lines] == [
+        "นางบุญเรือน แก้วใส กรรมการ"
+    ]
+    # a bar as tall as the letters is a bar
+    tall = annotate_lines(line(398, 44), "นางบุญเรือน | แก้วใส กรรมการ\n")
+    assert [ln.text for ln in parse_tesseract_tsv(tall, 1).lines] == ["นางบุญเรือน | แก้วใส กรรมการ"]

@@ -17,9 +17,7 @@ HEAD = "รายงานการประชุมสภาองค์กา
 
 def _budgets(body: str):
     rows = run_extractors(minutes_of(HEAD + "ระเบียบวาระที่ 3 เรื่องเพื่อพิจารณา\n" + body))
-    return [
-        (b.amount_thb, b.transfer, b.transfer_from, b.transfer_to) for b in rows["budgets"]
-    ]
+    return [(b.amount_thb, b.transfer, b.transfer_from, b.transfer_to) for b in rows["budgets"]]
 
 
 @pytest.mark.parametrize(
