@@ -101,9 +101,14 @@ OCR_BULLET = re.compile(r"^[:=;~]\s+(?=\S)")
 NOISE_CONFIDENCE = 0.5
 
 
+#: A dash bullet with a speck glued to it ("-,นางบุญเรือน"): no Thai word begins with a mark.
+SPECKED_BULLET = re.compile(r"^-[.,'`‘’]\s*(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+
+
 def fix_ocr_bullet(text: str) -> str:
-    """``fix_ocr_bullet(": กรรมการพัฒนาชุมชน") -> "- กรรมการพัฒนาชุมชน"``; OCR lines only."""
-    return OCR_BULLET.sub("- ", text)
+    """``fix_ocr_bullet(": กรรมการพัฒนาชุมชน") -> "- กรรมการพัฒนาชุมชน"``, and ``"-,นาง..."``
+    to ``"- นาง..."``; OCR lines only."""
+    return SPECKED_BULLET.sub("- ", OCR_BULLET.sub("- ", text))
 
 
 #: A speck OCR read as punctuation at the start of a Thai word (".จันทร์หอม", "'สมาชิก"): no Thai
@@ -119,6 +124,25 @@ def drop_specks(text: str) -> str:
 #: A speck far right of a line's text, read as a column of its own ("600 บาท<tab>."): a cell of
 #: one or two punctuation marks, which no table has.
 TRAILING_SPECK = re.compile(r"\t+[.,'`‘’:;|_~•·-]{1,2}$")
+
+
+#: A speck left of a line's text, read as a word of its own (". ขอให้ฝ่ายบริหาร..."): no Thai
+#: line begins with a lone point or comma.
+LEADING_SPECK = re.compile(r"^[.,'`‘’|_~]\s+(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+
+
+def drop_leading_speck(line: Line, text: str) -> tuple[Line, str]:
+    """The line without a leading speck word (:data:`LEADING_SPECK`), its word box with it; the
+    line then begins where its first word does (a speck left of an indented line made it look
+    unindented, so it was joined to the line before)."""
+    found = LEADING_SPECK.match(text)
+    if not found:
+        return line, text
+    text = text[found.end() :]
+    if len(line.words) == len(text.split()) + 1 and line.bbox is not None:
+        words = line.words[1:]
+        line = replace(line, words=words, bbox=replace(line.bbox, x0=words[0][0]))
+    return line, text
 
 
 def drop_trailing_speck(line: Line, text: str) -> tuple[Line, str]:
@@ -167,7 +191,7 @@ def normalize_line(
     text = normalize_text(raw) if config.thai_digits else compose_thai(raw)
     if ocr:
         text = drop_specks(fix_ocr_bullet(text))
-        line, text = drop_trailing_speck(line, text)
+        line, text = drop_leading_speck(*drop_trailing_speck(line, text))
         if line.confidence is not None and line.confidence < NOISE_CONFIDENCE:
             return replace(line, text=text, furniture=True)
         if config.repair_marks:

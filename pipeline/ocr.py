@@ -300,8 +300,8 @@ def parse_tesseract_words(tsv: str, page_no: int) -> tuple[Page, list[list[Word]
         if len(kept) < len(words) and all(w.text != "|" for w in kept):
             words = kept
             if key in line_text:
-                text, box, conf = line_text[key]
-                line_text[key] = (LONE_BAR.sub("", text).strip(), box, conf)
+                said, where, sure = line_text[key]
+                line_text[key] = (LONE_BAR.sub("", said).strip(), where, sure)
         line_words.append(words)
         if words:
             line = make_line(

@@ -231,6 +231,28 @@ def test_a_speck_read_as_a_column_of_its_own_is_dropped_with_its_box():
         assert drop_trailing_speck(line, kept)[1] == kept
 
 
+def test_a_speck_left_of_an_indented_line_leaves_it_and_the_line_begins_at_its_first_word():
+    from pipeline.normalize import drop_leading_speck, fix_ocr_bullet
+
+    line = Line(
+        9,
+        ". ขอให้ฝ่ายบริหารเร่งรัดการเบิกจ่าย",
+        ". ขอให้ฝ่ายบริหารเร่งรัดการเบิกจ่าย",
+        BBox(320, 915, 2009, 980),
+        0.94,
+        words=((320, 330), (379, 2009)),
+    )
+    fixed, text = drop_leading_speck(line, line.text)
+    assert text == "ขอให้ฝ่ายบริหารเร่งรัดการเบิกจ่าย"
+    assert fixed.words == ((379, 2009),) and fixed.bbox == BBox(379, 915, 2009, 980)
+    # what may begin a line stays: a bullet, a list number, an ellipsis of a signature line
+    for kept in ("- ขอให้ฝ่ายบริหาร", "1. นายสมชาย", "......ผู้จดรายงาน", "(ลงชื่อ) นายสมชาย"):
+        assert drop_leading_speck(line, kept)[1] == kept
+    # a speck glued to a dash bullet
+    assert fix_ocr_bullet("-,นางบุญเรือน แก้วใส - ขอให้") == "- นางบุญเรือน แก้วใส - ขอให้"
+    assert fix_ocr_bullet("-5 องศา") == "-5 องศา"
+
+
 def test_the_meeting_as_a_label_after_a_line_that_reached_the_margin_starts_anew():
     speech = _line(1, "ประธาน : สำนักงานสาธารณสุขจังหวัดให้โรงพยาบาลทุกแห่งจัดระบบ", (300, 900, 2200, 960))
     meeting = _line(2, "ที่ประชุม : รับทราบ", (300, 975, 900, 1035))
