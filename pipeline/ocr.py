@@ -506,7 +506,7 @@ def _digit_runs(
     for i, w in enumerate(words):
         fits = bool(w.text) and (
             all(ch in THAI_DIGITS or ch in SEPARATORS for ch in w.text)
-            or (thai_page and _digit_lookalike(w))
+            or (thai_page and (_digit_lookalike(w) or _mixed_digits(w.text)))
             or i in mixed
         )
         if fits and (not run or w.x0 - run[-1].x1 < height):
@@ -518,6 +518,19 @@ def _digit_runs(
     # a dash before or after a number is a bullet or a range's, not part of it
     trimmed = [list(dropwhile(_dash, reversed(list(dropwhile(_dash, r))))) for r in runs]
     return [r[::-1] for r in trimmed if any(ch not in SEPARATORS for w in r for ch in w.text)]
+
+
+def _mixed_digits(text: str) -> bool:
+    """A word of Thai digits with Latin letters or Arabic digits among them (``6๕`` inside
+    ๔๘๕): no one writes one, so it is Thai digits the eng model took in part."""
+    return (
+        len(text) <= 4
+        and any(ch in THAI_DIGITS for ch in text)
+        and any(ch.isascii() and ch.isalnum() for ch in text)
+        and all(
+            ch in THAI_DIGITS or ch in SEPARATORS or (ch.isascii() and ch.isalnum()) for ch in text
+        )
+    )
 
 
 def _dash(word: Word) -> bool:

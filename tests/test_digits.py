@@ -312,3 +312,25 @@ def test_glyphs_that_touch_are_cut_apart_where_both_sides_read():
     # a letter touching a digit reads as neither: nothing is said
     image, box = _touching("๔", "ก")
     assert read_digit_run(image, [("๕", box)]) is None
+
+
+def test_a_word_mixing_thai_digits_with_latin_ones_joins_the_run_it_stands_in():
+    from pipeline.layout import Word
+    from pipeline.ocr import _digit_runs
+
+    # ๔๘๕,๒๐๐ read as ๕ 6๕ ๕, ๒ ๐ ๐: the 6๕ is Thai digits the eng model took in part
+    words = [
+        Word("๕", 968, 0, 1004, 44, 0.91),
+        Word("6๕", 1010, 0, 1044, 44, 0.53),
+        Word("๕,", 1049, 0, 1110, 44, 0.84),
+        Word("๒๐๐", 1109, 0, 1210, 44, 0.96),
+        Word("บาท", 1248, 0, 1330, 44, 0.93),
+    ]
+    assert [[w.text for w in run] for run in _digit_runs(words, 44, thai_page=True)] == [
+        ["๕", "6๕", "๕,", "๒๐๐"]
+    ]
+    # a page of English: left as read
+    assert [[w.text for w in r] for r in _digit_runs(words, 44, thai_page=False)] == [
+        ["๕"],
+        ["๕,", "๒๐๐"],
+    ]
