@@ -16,7 +16,7 @@ from pythainlp.util import thai_digit_to_arabic_digit
 
 from pipeline.config import NormalizeConfig
 from pipeline.model import Document, Line, Page
-from pipeline.spelling import repair_marks, repair_phrases
+from pipeline.spelling import drop_inner_repeats, repair_marks, repair_phrases
 from pipeline.textlayer import legacy_thai_forms
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -122,8 +122,9 @@ def drop_specks(text: str) -> str:
 
 
 #: A speck far right of a line's text, read as a column of its own ("600 บาท<tab>."): a cell of
-#: one or two punctuation marks, which no table has.
-TRAILING_SPECK = re.compile(r"\t+[.,'`‘’:;|_~•·-]{1,2}$")
+#: one or two punctuation marks, which no table has; or a lone comma after Thai ("ล้าน ,"):
+#: Thai is written without commas.
+TRAILING_SPECK = re.compile(r"\t+[.,'`‘’:;|_~•·-]{1,2}$|(?<=[\u0e01-\u0e4e])[ \t]+,$")
 
 
 #: A speck left of a line's text, read as a word of its own (". ขอให้ฝ่ายบริหาร..."): no Thai
@@ -196,6 +197,8 @@ def normalize_line(
             return replace(line, text=text, furniture=True)
         if config.repair_marks:
             text, repaired = repair_marks(text)
+            text, repeats = drop_inner_repeats(text)
+            repaired += repeats
             text, restored = repair_phrases(text)
             line = replace(line, repaired=repaired + restored)
     if not config.drop_furniture:

@@ -62,6 +62,7 @@ class MarkRepairer:
     pythainlp's own word trie, shared with its tokenizer, so nothing is built twice."""
 
     def __init__(self, tries: Sequence[Trie], counts: Mapping[str, int]):
+        self.tries = list(tries)
         self.roots = [t.root for t in tries]
         self.counts = counts
         self.total = sum(counts.values()) or 1
@@ -90,6 +91,9 @@ class MarkRepairer:
         for word in genre:
             counts[word] = max(counts.get(word, 0), GENRE_COUNT)
         return cls([word_dict_trie(), Trie(genre)], counts)
+
+    def is_word(self, word: str) -> bool:
+        return any(word in trie for trie in self.tries)
 
     def _cost(self, word: str) -> float:
         if (cost := self._costs.get(word)) is None:
@@ -217,6 +221,30 @@ def _genre_lexicon() -> list[str]:
 
 def repair_marks(text: str) -> tuple[str, int]:
     return MarkRepairer.default().repair(text)
+
+
+#: Mai yamok between Thai letters: it repeats the word before it, so it ends a word.
+_INNER_REPEAT = re.compile("([\u0e01-\u0e45\u0e47-\u0e4e]+)\u0e46([\u0e01-\u0e45\u0e47-\u0e4e]+)")
+
+
+def drop_inner_repeats(text: str) -> tuple[str, int]:
+    """The text without a ๆ OCR read inside a word from a speck (``บาๆท`` -> บาท), and how many
+    were dropped: where the letters after it are no word, and with the letters before it they
+    end in one. ``ต่างๆนานา``, ``เรื่อยๆไป`` (a word after it) stay."""
+    repairer = MarkRepairer.default()
+    dropped = 0
+
+    def fix(m: re.Match[str]) -> str:
+        nonlocal dropped
+        before, after = m[1], m[2]
+        if repairer.is_word(after):
+            return m[0]
+        if any(repairer.is_word(before[k:] + after) for k in range(len(before))):
+            dropped += 1
+            return before + after
+        return m[0]
+
+    return _INNER_REPEAT.sub(fix, text), dropped
 
 
 #: A genre phrase is restored whole only when it has this many letters on the baseline: shorter

@@ -227,8 +227,10 @@ def test_a_speck_read_as_a_column_of_its_own_is_dropped_with_its_box():
     )
     fixed, text = drop_trailing_speck(line, line.text)
     assert text == "600 บาท" and fixed.words == ((327, 420), (440, 560))
-    for kept in ("นายสมชาย\tกรรมการ", "ข้อ 3.", "หมายเหตุ\tลาป่วย", "รวม\t1,500"):
+    for kept in ("นายสมชาย\tกรรมการ", "ข้อ 3.", "หมายเหตุ\tลาป่วย", "รวม\t1,500", "1,500 ,"):
         assert drop_trailing_speck(line, kept)[1] == kept
+    # a lone comma after Thai: Thai is written without commas
+    assert drop_trailing_speck(line, "มูลค่า 432.30 ล้าน ,")[1] == "มูลค่า 432.30 ล้าน"
 
 
 def test_a_speck_left_of_an_indented_line_leaves_it_and_the_line_begins_at_its_first_word():

@@ -163,3 +163,21 @@ def test_phrases_read_right_and_short_words_are_left_alone():
 
     for text in ("เรื่องอื่นๆ", "เรื่องอื่น ๆ", "ที่ประชุมรับทราบ", "นางสาวลากิจ ศรีสุข", "กิจกรรมวาระพิเศษ"):
         assert repair_phrases(text) == (text, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("มูลค่า 432.30 ล้าน บาๆท ราคาจำหน่าย", "มูลค่า 432.30 ล้าน บาท ราคาจำหน่าย"),  # a speck
+        ("ดำเนิๆนการ", "ดำเนินการ"),
+        # ๆ where it belongs, after a word, with or without a space
+        ("เรื่องอื่น ๆ", "เรื่องอื่น ๆ"),
+        ("เรื่องอื่นๆ", "เรื่องอื่นๆ"),
+        ("ต่างๆนานา", "ต่างๆนานา"),
+        ("ไปเรื่อยๆไป", "ไปเรื่อยๆไป"),
+    ],
+)
+def test_a_repeat_mark_inside_a_word_is_a_speck(text, fixed):
+    from pipeline.spelling import drop_inner_repeats
+
+    assert drop_inner_repeats(text) == (fixed, int(text != fixed))
