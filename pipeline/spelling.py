@@ -24,7 +24,7 @@ import functools
 import math
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -68,6 +68,8 @@ class MarkRepairer:
         self.total = sum(counts.values()) or 1
         self._seen: dict[str, tuple[str, int]] = {}
         self._costs: dict[str, float] = {}
+        #: the cost of the word each trie node ends, by id (the tries live as long)
+        self._node_costs: dict[int, float] = {}
         #: the tone-mark children of each trie node visited, by id (the tries live as long)
         self._marked: dict[int, tuple[tuple[str, Any], ...]] = {}
 
@@ -134,77 +136,99 @@ class MarkRepairer:
     def _segment(self, run: str) -> tuple[str, int]:
         n = len(run)
         best: list[float] = [0.0] + [math.inf] * n
-        back: list[tuple[int, str, int]] = [(0, "", 0)] * (n + 1)
+        # how each position was reached: (start, where a mark was changed or -1, the change)
+        back: list[tuple[int, int, str]] = [(0, -1, "")] * (n + 1)
         for i in range(n):
-            if best[i] == math.inf:
-                continue
             base = best[i]
+            if base == math.inf:
+                continue
             # a letter that starts no word
             if base + UNKNOWN_COST < best[i + 1]:
-                best[i + 1], back[i + 1] = base + UNKNOWN_COST, (i, run[i], 0)
-            for j, word, marks, cost in self._matches(run, i):
-                total = base + cost + marks * DROP_COST
+                best[i + 1], back[i + 1] = base + UNKNOWN_COST, (i, -1, "")
+            for j, at, mark, cost in self._matches(run, i):
+                total = base + cost
                 if total < best[j]:
-                    best[j], back[j] = total, (i, word, marks)
+                    best[j], back[j] = total, (i, at, mark)
         words: list[str] = []
         count = 0
         j = n
         while j > 0:
-            i, word, marks = back[j]
-            words.append(word)
-            count += marks
+            i, at, mark = back[j]
+            words.append(_spelled(run, i, j, at, mark))
+            count += at >= 0
             j = i
         return "".join(reversed(words)), count
 
-    def _matches(self, run: str, start: int) -> Iterable[tuple[int, str, int, float]]:
-        """Words starting at ``start``: (end, word, marks changed, cost), with at most one mark
-        put in, dropped (:data:`_SPURIOUS`) or swapped for its pair (:data:`_CONFUSED`).
+    def _matches(self, run: str, start: int) -> list[tuple[int, int, str, float]]:
+        """Words starting at ``start``: (end, where a mark was changed or -1, the change, cost),
+        with at most one mark put in, dropped (:data:`_SPURIOUS`) or swapped for its pair
+        (:data:`_CONFUSED`); a changed mark costs :data:`DROP_COST` more. The change is the mark
+        put in, "" for one dropped, "=" and the mark for one swapped (see :func:`_spelled`).
 
         A mark is never put next to another tone mark (a syllable has one), and never makes a
-        word of a single letter (``บ่``): too short to tell a dropped mark from a real reading."""
+        word of a single letter (``บ่``): too short to tell a dropped mark from a real reading.
+
+        A trie node stands for one word, so a word's cost is kept by node: no word is spelled out
+        but the first time its node is reached and on the path the segmentation keeps."""
         n = len(run)
-        # (node, position in run, where a mark was changed or -1, the mark put in, "" for one
-        # dropped, "=" and the mark for one swapped)
+        out: list[tuple[int, int, str, float]] = []
+        node_costs = self._node_costs
+        marked_of = self._marked
+        # (node, position in run, where a mark was changed or -1, the change)
         stack: list[tuple[Any, int, int, str]] = [(root, start, -1, "") for root in self.roots]
         while stack:
             node, pos, at, mark = stack.pop()
-            if node.end and pos > start:
-                if at < 0:
-                    word = run[start:pos]
-                    yield pos, word, 0, self._cost(word)
-                elif not mark and pos - start >= 3:
-                    word = run[start:at] + run[at + 1 : pos]
-                    yield pos, word, 1, self._cost(word)
-                elif mark.startswith("=") and pos - start >= 3:
-                    word = run[start:at] + mark[1] + run[at + 1 : pos]
-                    yield pos, word, 1, self._cost(word)
-                elif mark and pos - start >= 2:  # with the mark, more than a letter and its mark
-                    word = run[start:at] + mark + run[at:pos]
-                    yield pos, word, 1, self._cost(word)
+            # a changed mark makes a word of three letters or more (two with a mark put in)
+            if (
+                node.end
+                and pos > start
+                and (at < 0 or pos - start >= (2 if mark and mark[0] != "=" else 3))
+            ):
+                cost = node_costs.get(id(node))
+                if cost is None:
+                    word = _spelled(run, start, pos, at, mark)
+                    cost = node_costs[id(node)] = self._cost(word)
+                out.append((pos, at, mark, cost if at < 0 else cost + DROP_COST))
             children = node.children
             if not children:
                 continue
-            if pos < n and (child := children.get(run[pos])) is not None:
-                stack.append((child, pos + 1, at, mark))
-            if at < 0 and start < pos < n:
-                if run[pos] in _SPURIOUS:
-                    stack.append((node, pos + 1, pos, ""))  # a mark OCR added (ขุ้อมูล)
-                other = _CONFUSED.get(run[pos], "")
-                if (child := children.get(other)) is not None:  # ประชูม for ประชุม
-                    stack.append((child, pos + 1, pos, "=" + other))
+            if pos < n:
+                ch = run[pos]
+                if (child := children.get(ch)) is not None:
+                    stack.append((child, pos + 1, at, mark))
+                if at < 0 and pos > start:
+                    if ch in _SPURIOUS:
+                        stack.append((node, pos + 1, pos, ""))  # a mark OCR added (ขุ้อมูล)
+                    other = _CONFUSED.get(ch)
+                    if other is not None and (child := children.get(other)) is not None:
+                        stack.append((child, pos + 1, pos, "=" + other))  # ประชูม for ประชุม
+            # a word starts with a letter; a tone mark follows a consonant or vowel
             if (
                 at < 0
-                and pos
-                > start  # a word starts with a letter; a tone mark follows a consonant or vowel
+                and pos > start
                 and run[pos - 1] in _TAKES_MARK
                 and (pos == n or run[pos] not in _MARK_SET)
             ):
-                if (marked := self._marked.get(id(node))) is None:
-                    marked = self._marked[id(node)] = tuple(
+                if (marked := marked_of.get(id(node))) is None:
+                    marked = marked_of[id(node)] = tuple(
                         (m, children[m]) for m in MARKS if m in children
                     )
                 for m, child in marked:
                     stack.append((child, pos, pos, m))
+        return out
+
+
+def _spelled(run: str, start: int, end: int, at: int, mark: str) -> str:
+    """The word a match of ``run[start:end]`` stands for: as read (``at`` < 0), with the mark at
+    ``at`` dropped (``mark`` ""), swapped (``mark`` "=" and the other) or ``mark`` put in
+    before ``at``."""
+    if at < 0:
+        return run[start:end]
+    if not mark:
+        return run[start:at] + run[at + 1 : end]
+    if mark[0] == "=":
+        return run[start:at] + mark[1] + run[at + 1 : end]
+    return run[start:at] + mark + run[at:end]
 
 
 _DEFAULT_LOCK = threading.Lock()
