@@ -181,3 +181,13 @@ def test_a_repeat_mark_inside_a_word_is_a_speck(text, fixed):
     from pipeline.spelling import drop_inner_repeats
 
     assert drop_inner_repeats(text) == (fixed, int(text != fixed))
+
+
+@pytest.mark.parametrize(
+    "text", ["เพื่อทีจะสามารถขุ้บเคลื่อน", "ขู ดู ปู", "กุ้ง ปู ปลา", "ชูป้าย ดูแล"]
+)
+def test_a_repair_writes_only_thai_letters_and_marks(text):
+    # a lower vowel swapped on a two-letter word was once written with its internal "=" tag
+    fixed, _ = repair_marks(text)
+    assert "=" not in fixed
+    assert set(fixed) <= set(text) | set("\u0e38\u0e39\u0e48\u0e49\u0e4a\u0e4b")
