@@ -26,15 +26,15 @@ _CONFUSED = (
     set("\u0e48\u0e49\u0e4a\u0e4b"),  # ่ ้ ๊ ๋
 )
 
-#: Consonants OCR reads one for the other (ผู้จต for ผู้จด, วับทราบ for รับทราบ): either matches,
+#: Consonants OCR reads one for the other (ผู้จต for ผู้จด, วับทราบ for รับทราบ, ลงซื่อ for ลงชื่อ): either matches,
 #: never dropped.
-_LOOKALIKE_CONSONANTS = (set("ดต"), set("รว"))
+_LOOKALIKE_CONSONANTS = (set("ดต"), set("รว"), set("ชซ"))
 
 
 def tolerant(word: str) -> str:
     """Regex source for ``word`` with droppable Thai marks made optional, each mark matching any
     mark of its class (OCR reads ที่ as ที, ทิ or ที้), a consonant matching its look-alike (ด and
-    ต, ร and ว), and a space allowed where a syllable can begin (OCR reads ประชุม as ประ ชุม).
+    ต, ร and ว, ช and ซ), and a space allowed where a syllable can begin (OCR reads ประชุม as ประ ชุม).
 
     >>> [bool(re.fullmatch(tolerant("ระเบียบวาระที่"), s)) for s in ("ระเบียบวาระที", "ระเบียบวาระทิ่")]
     [True, True]

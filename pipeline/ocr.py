@@ -28,6 +28,7 @@ from pipeline.config import OcrConfig
 from pipeline.digits import SEPARATORS, THAI_DIGITS, PageDigits, read_digit_run
 from pipeline.errors import MissingComponentError, OcrError
 from pipeline.layout import Word, make_line, tab_at_stops, token_word_spans
+from pipeline.leaders import mark_leaders
 from pipeline.model import BBox, Line, Page
 from pipeline.preprocess import prepare, unrotate_box
 
@@ -459,7 +460,7 @@ def _thai_letters(text: str) -> int:
 def _left_margin(lines: list[Line]) -> int | None:
     """Where the page's lines begin: the 10th percentile of their left edges."""
     lefts = sorted(ln.bbox.x0 for ln in lines if ln.bbox)
-    return lefts[int(0.1 * (len(lefts) - 1))] if len(lefts) >= 5 else None
+    return lefts[int(0.1 * (len(lefts) - 1))] if len(lefts) >= 2 else None
 
 
 def _unread_from(image: Image.Image, line: Line, words: list[Word], margin: int) -> int | None:
@@ -478,6 +479,53 @@ def _unread_from(image: Image.Image, line: Line, words: list[Word], margin: int)
         if b.x0 - a.x1 >= 0.5 * h and _ink_between(image, box, int(a.x1), int(b.x0)):
             return box.x0
     return None
+
+
+def _join_leader_lines(lines: list[_Read], drop: set[int]) -> None:
+    """A "line" Tesseract made of a leader's points alone, beside the text of its own line
+    (``ลงชื่อ......ผู้ตรวจบันทึกการประชุม`` split in two), joins that line, in place; where
+    that line has the points already (read again from the margin), it is dropped."""
+    for i, (line, words) in enumerate(lines):
+        if i in drop or line.bbox is None or not re.fullmatch(r"\.{4,}", line.text.strip()):
+            continue
+        a = line.bbox
+        beside = [
+            j
+            for j, (other, _) in enumerate(lines)
+            if j != i
+            and j not in drop
+            and other.bbox is not None
+            and min(a.y1, other.bbox.y1) - max(a.y0, other.bbox.y0)
+            >= 0.5 * min(a.height, other.bbox.height)
+            and (other.bbox.x0 >= a.x1 or other.bbox.x1 <= a.x0)
+        ]
+        if not beside:
+            continue
+        j = min(beside, key=lambda k: _gap(a, lines[k][0].bbox))
+        other, other_words = lines[j]
+        drop.add(i)
+        if ".." in other.text:
+            continue
+        assert other.bbox is not None
+        left = a.x1 <= other.bbox.x0
+        text = line.text.strip() + other.text if left else other.text + line.text.strip()
+        box = BBox(
+            min(a.x0, other.bbox.x0),
+            min(a.y0, other.bbox.y0),
+            max(a.x1, other.bbox.x1),
+            max(a.y1, other.bbox.y1),
+        )
+        joined = [*words, *other_words] if left else [*other_words, *words]
+        lines[j] = (replace(other, text=text, raw_text=text, bbox=box, words=()), joined)
+
+
+def _gap(a: BBox, b: BBox | None) -> float:
+    """How far apart two boxes side by side are."""
+    return float("inf") if b is None else min(abs(b.x0 - a.x1), abs(a.x0 - b.x1))
+
+
+def _letters_only(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace() and ch != ".")
 
 
 def _ink_between(image: Image.Image, box: BBox, left: int, right: int) -> bool:
@@ -679,8 +727,14 @@ class TesseractEngine:
         image, angle = prepare(image, self.config.deskew, self.config.even_light)
         page, first_words = parse_tesseract_words(run_tesseract(image, self.config), 1)
         # each line with its words (and their boxes); a re-read line gets the re-read's words
-        lines = list(zip(page.lines, first_words, strict=True))
-        doubted = {i for i, ws in enumerate(first_words) if any(map(_doubtful_latin, ws))}
+        # what Tesseract read over a dot leader is the leader's points (no digits are read there)
+        heights = sorted(ln.bbox.height for ln in page.lines if ln.bbox)
+        letters = 0.4 * heights[len(heights) // 2] if heights else 0
+        lines = [
+            mark_leaders(image, ln, ws, letters)
+            for ln, ws in zip(page.lines, first_words, strict=True)
+        ]
+        doubted = {i for i, (_, ws) in enumerate(lines) if any(map(_doubtful_latin, ws))}
         drop: set[int] = set()
         for mark, base in find_mark_lines(page):
             drop.add(mark)
@@ -726,6 +780,7 @@ class TesseractEngine:
                     words,
                 )
             lines = read
+        _join_leader_lines(lines, drop)
         kept = [ln for i, (ln, _) in enumerate(lines) if i not in drop]
         if angle:  # boxes of the straightened page, back in the page's own coordinates
             kept = [_unrotated(ln, angle, image.width, image.height) for ln in kept]
@@ -738,12 +793,22 @@ class TesseractEngine:
         assert line.bbox
         start = BBox(min(x, line.bbox.x0), line.bbox.y0, line.bbox.x1, line.bbox.y1)
         read = self._read_region(image, start, start, line.number)
-        if read is None or (redone := read[0]).confidence is None:
+        if read is None or read[0].confidence is None:
             return None
-        before, after = line.text.replace(" ", ""), redone.text.replace(" ", "")
+        marked = mark_leaders(image, *read)
+        if marked != read:  # Tesseract's doubt of what it read over a leader does not count
+            confs = [w.conf for w in marked[1] if w.conf is not None]
+            if confs:
+                read = (replace(marked[0], confidence=sum(confs) / len(confs)), marked[1])
+        redone = read[0]
+        if redone.confidence is None:
+            return None
+        # compared without spaces and points: a leader's points are no reading of letters
+        before, after = _letters_only(line.text), _letters_only(redone.text)
         tail = after[-len(before) :] if before else ""
         if (
-            len(after) <= len(before)
+            not before  # a leader's points alone: nothing read to end with
+            or len(after) <= len(before)
             or SequenceMatcher(None, before, tail, autojunk=False).ratio() < 0.8
             or redone.confidence < (line.confidence or 0) - 0.05
         ):

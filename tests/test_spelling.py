@@ -183,9 +183,7 @@ def test_a_repeat_mark_inside_a_word_is_a_speck(text, fixed):
     assert drop_inner_repeats(text) == (fixed, int(text != fixed))
 
 
-@pytest.mark.parametrize(
-    "text", ["เพื่อทีจะสามารถขุ้บเคลื่อน", "ขู ดู ปู", "กุ้ง ปู ปลา", "ชูป้าย ดูแล"]
-)
+@pytest.mark.parametrize("text", ["เพื่อทีจะสามารถขุ้บเคลื่อน", "ขู ดู ปู", "กุ้ง ปู ปลา", "ชูป้าย ดูแล"])
 def test_a_repair_writes_only_thai_letters_and_marks(text):
     # a lower vowel swapped on a two-letter word was once written with its internal "=" tag
     fixed, _ = repair_marks(text)
