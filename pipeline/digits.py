@@ -19,6 +19,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -177,7 +178,7 @@ def _ranked(vectors: np.ndarray, labels: str, shape: np.ndarray) -> tuple[str, f
     return digit, first, first - second
 
 
-def _threshold(pixels: np.ndarray) -> float:
+def otsu_threshold(pixels: np.ndarray) -> float:
     """Otsu's threshold of a grey picture."""
     hist = np.bincount(pixels.ravel(), minlength=256).astype(np.float64)
     total = hist.sum()
@@ -190,18 +191,24 @@ def _threshold(pixels: np.ndarray) -> float:
     return float(np.argmax(between))
 
 
+def true_runs(flags: Any) -> list[tuple[int, int]]:
+    """The runs of true values in a row of flags (columns or rows holding ink), as (first,
+    after)."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, on in enumerate([bool(v) for v in np.asarray(flags).ravel()] + [False]):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
 def _main_block(piece: np.ndarray) -> np.ndarray:
     """The piece's rows of ink that hang together with the most ink: a stray mark of a
     neighbouring line above or below a glyph, apart from it by blank rows, is left out."""
-    on: list[bool] = [bool(v) for v in np.asarray(piece.any(axis=1)).ravel()] + [False]
-    blocks: list[tuple[int, int, int]] = []
-    start: int | None = None
-    for y, row in enumerate(on):
-        if row and start is None:
-            start = y
-        elif not row and start is not None:
-            blocks.append((int(piece[start:y].sum()), start, y))
-            start = None
+    blocks = [(int(piece[y0:y1].sum()), y0, y1) for y0, y1 in true_runs(piece.any(axis=1))]
     if len(blocks) < 2:
         return piece
     _, y0, y1 = max(blocks)
@@ -226,40 +233,31 @@ def read_glyphs(
     pixels = np.asarray(image.crop(box).convert("L"))
     if pixels.size == 0:
         return []
-    ink = pixels < _threshold(pixels)
+    ink = pixels < otsu_threshold(pixels)
     if ink.mean() > 0.6:  # not dark glyphs on paper
         return []
     columns = ink[body[0] - y0 : body[1] - y0].any(axis=0)
     small = 0.5 * (body[1] - body[0])
     glyphs: list[Glyph] = []
-    start: int | None = None
-    inked: list[bool] = [bool(v) for v in np.asarray(columns).ravel()] + [False]
-    for x, on in enumerate(inked):
-        if on and start is None:
-            start = x
-        elif not on and start is not None:
-            a, b = x0 + start, x0 + x
-            if b <= keep[0] or a >= keep[1]:
-                start = None
+    for start, x in true_runs(columns):
+        a, b = x0 + start, x0 + x
+        if b <= keep[0] or a >= keep[1]:
+            continue
+        piece = _main_block(ink[:, start:x])
+        rows = np.nonzero(piece.any(axis=1))[0]
+        tall = rows[-1] - rows[0] + 1
+        if tall < small or piece.sum() < 12:
+            glyphs.append(Glyph(a, b, _small_mark(piece, y0, body), 0.0, 0.0))
+            continue
+        shape = shape_vector(piece)
+        char, likeness, margin = _ranked(*templates(exclude), shape)
+        if likeness < MIN_LIKENESS:
+            split = _split_touching(piece, a, body, exclude)
+            if split:
+                glyphs.extend(split)
                 continue
-            piece = _main_block(ink[:, start:x])
-            rows = np.nonzero(piece.any(axis=1))[0]
-            tall = rows[-1] - rows[0] + 1
-            if tall < small or piece.sum() < 12:
-                mark = _small_mark(piece, y0, body)
-                glyphs.append(Glyph(a, b, mark, 0.0, 0.0))
-            else:
-                shape = shape_vector(piece)
-                char, likeness, margin = _ranked(*templates(exclude), shape)
-                if likeness < MIN_LIKENESS:
-                    split = _split_touching(piece, a, body, exclude)
-                    if split:
-                        glyphs.extend(split)
-                        start = None
-                        continue
-                    char = "?"  # a letter, or a glyph cut wrongly
-                glyphs.append(Glyph(a, b, char, likeness, margin, shape))
-            start = None
+            char = "?"  # a letter, or a glyph cut wrongly
+        glyphs.append(Glyph(a, b, char, likeness, margin, shape))
     return glyphs
 
 
@@ -301,7 +299,7 @@ def _ink_band(image: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, 
     pixels = np.asarray(image.crop(box).convert("L"))
     if pixels.size == 0:
         return None
-    rows = np.nonzero(_main_block(pixels < _threshold(pixels)).any(axis=1))[0]
+    rows = np.nonzero(_main_block(pixels < otsu_threshold(pixels)).any(axis=1))[0]
     if rows.size == 0:
         return None
     return box[1] + int(rows[0]), box[1] + int(rows[-1]) + 1

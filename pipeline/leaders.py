@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image
 
-from pipeline.digits import _threshold
+from pipeline.digits import otsu_threshold, true_runs
 from pipeline.layout import Word
 from pipeline.model import BBox, Line
 
@@ -60,7 +60,7 @@ def find_leaders(image: Image.Image, box: BBox, letters: float = 0) -> list[Lead
     pixels = np.asarray(image.crop((box.x0, box.y0, box.x1, box.y1)).convert("L"))
     if pixels.size == 0:
         return []
-    ink = pixels < _threshold(pixels)
+    ink = pixels < otsu_threshold(pixels)
     if ink.mean() > 0.6:
         return []
     density = ink.sum(axis=1)
@@ -68,38 +68,25 @@ def find_leaders(image: Image.Image, box: BBox, letters: float = 0) -> list[Lead
         return []
     # the run of dense rows holding the most ink: this line's letters, not the edge of the
     # line above or below (or a rule) caught in its box
-    dense = [bool(v) for v in density >= 0.3 * density.max()] + [False]
-    runs: list[tuple[int, int, int]] = []  # (ink, first row, row after)
-    first: int | None = None
-    for y, on in enumerate(dense):
-        if on and first is None:
-            first = y
-        elif not on and first is not None:
-            runs.append((int(density[first:y].sum()), first, y))
-            first = None
-    _, top, base = max(runs)
+    _, top, base = max(
+        (int(density[y0:y1].sum()), y0, y1) for y0, y1 in true_runs(density >= 0.3 * density.max())
+    )
     h = max(base - top, letters)  # the letters' height
     if h < 6:
         return []
     baseline = base - top  # in the band's rows
     band = ink[top : min(ink.shape[0], base + max(2, int(h) // 5))]
-    columns: list[bool] = [bool(v) for v in np.asarray(band.any(axis=0)).ravel()] + [False]
     pieces: list[tuple[int, int, bool]] = []  # (x0, x1, is a dot)
-    start: int | None = None
-    for x, on in enumerate(columns):
-        if on and start is None:
-            start = x
-        elif not on and start is not None:
-            rows = np.nonzero(band[:, start:x].any(axis=1))[0]
-            high, low = int(rows[0]), int(rows[-1]) + 1
-            dot = (
-                x - start <= DOT_SIZE * h
-                and low - high <= DOT_SIZE * h
-                and high >= baseline - 0.5 * h  # on the baseline, not a mark above a letter
-                and _alone(ink[:, start:x], top + high, top + low, h)
-            )
-            pieces.append((box.x0 + start, box.x0 + x, dot))
-            start = None
+    for start, x in true_runs(band.any(axis=0)):
+        rows = np.nonzero(band[:, start:x].any(axis=1))[0]
+        high, low = int(rows[0]), int(rows[-1]) + 1
+        dot = (
+            x - start <= DOT_SIZE * h
+            and low - high <= DOT_SIZE * h
+            and high >= baseline - 0.5 * h  # on the baseline, not a mark above a letter
+            and _alone(ink[:, start:x], top + high, top + low, h)
+        )
+        pieces.append((box.x0 + start, box.x0 + x, dot))
     leaders: list[Leader] = []
     run: list[tuple[int, int, bool]] = []
     for piece in [*pieces, (0, 0, False)]:

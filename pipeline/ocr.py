@@ -458,7 +458,8 @@ def _thai_letters(text: str) -> int:
 
 
 def _left_margin(lines: list[Line]) -> int | None:
-    """Where the page's lines begin: the 10th percentile of their left edges."""
+    """Where the page's lines begin: the 10th percentile of their left edges (on a page of a
+    few lines, a last page of signatures, the leftmost)."""
     lefts = sorted(ln.bbox.x0 for ln in lines if ln.bbox)
     return lefts[int(0.1 * (len(lefts) - 1))] if len(lefts) >= 2 else None
 
@@ -796,7 +797,7 @@ class TesseractEngine:
         if read is None or read[0].confidence is None:
             return None
         marked = mark_leaders(image, *read)
-        if marked != read:  # Tesseract's doubt of what it read over a leader does not count
+        if marked[0] is not read[0]:  # its doubt of what it read over a leader does not count
             confs = [w.conf for w in marked[1] if w.conf is not None]
             if confs:
                 read = (replace(marked[0], confidence=sum(confs) / len(confs)), marked[1])
