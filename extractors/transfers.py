@@ -80,7 +80,6 @@ class Transfer:
     side: str  # "from" or "to"
     head: str
     start: int  # the marker's first character
-    end: int
 
 
 @functools.cache
@@ -169,7 +168,7 @@ def find_transfers(text: str) -> Transfers:
         head = HEAD_TAIL.sub("", "".join(t.text_with_ws for t in _head(doc[start:end]))).strip()
         if head:
             side = nlp.vocab.strings[match_id]
-            heads.append(Transfer(side, head, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
+            heads.append(Transfer(side, head, doc[start].idx))
             last_end = end
     return Transfers(verbs, tuple(heads))
 

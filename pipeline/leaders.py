@@ -125,8 +125,9 @@ def mark_leaders(
     image: Image.Image, line: Line, words: list[Word], letters: float = 0
 ) -> tuple[Line, list[Word]]:
     """The line with the words Tesseract read over each dot leader (most of their width over it)
-    replaced by the leader's points, once, and the words to match. A line with no doubtful word
-    and no points in it is not looked at (most lines)."""
+    replaced by the leader's points, once, and the words to match; a word with letters that
+    reaches into a leader keeps its letters, its run of points becoming the leader's. A line with
+    no doubtful word, no points and no repeated character is not looked at (most lines)."""
     if line.bbox is None or not words:
         return line, words
     packed = "".join(line.text.split())
@@ -168,7 +169,7 @@ def mark_leaders(
         if k not in done:
             out.append(replace(w, text=points, x0=leaders[k].x0, x1=leaders[k].x1, conf=None))
         done.add(k)
-    return replace(line, text=text, raw_text=text), [w for w in out if w.text]
+    return replace(line, text=text, raw_text=text), out
 
 
 def _leader_touching(word: Word, leaders: list[Leader]) -> int | None:
