@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pipeline.config import OcrConfig
 from pipeline.errors import InputFileError, MinutesError
-from pipeline.layout import chars_to_lines
+from pipeline.layout import chars_to_lines, tab_at_stops
 from pipeline.model import DocKind, Document, Line, Page
 from pipeline.ocr import OcrEngine
 from pipeline.textlayer import (
@@ -380,7 +380,7 @@ def _locate_pdf_page(path: Path, index: int, config: OcrConfig) -> Page | PageTo
         plumb_page = plumb.pages[index]
         try:
             chars, damage, note = _page_chars(path, index, plumb_page.chars)
-            lines = chars_to_lines(chars, scale)
+            lines = tab_at_stops(chars_to_lines(chars, scale))
         except Exception as exc:  # pdfminer raises many types on broken content streams
             reason = f"text layer unreadable ({type(exc).__name__}); OCR"
         else:

@@ -209,11 +209,12 @@ def column_stops(lines: list[Line]) -> list[float]:
 
 
 def tab_at_stops(lines: list[Line]) -> list[Line]:
-    """OCR'd table rows with the tabs their column gaps did not give them. In a narrow column a
-    cell can nearly reach the next, so Tesseract's text has a mere space there ("2. ผศ.ดร.นงลักษณ์
-    คำ รองคณบดี กรรมการ"). A numbered line followed by its wrapped cells (a line with a cell of its
-    own, or one within its first column) gets a tab before each word that begins at one of the
-    page's :func:`column_stops`, where two or more of its words begin at one."""
+    """Table rows (OCR'd or from a text layer) with the tabs their column gaps did not give them.
+    In a narrow column a cell can nearly reach the next, so the line has a mere space there ("2.
+    ผศ.ดร.นงลักษณ์ คำ รองคณบดี กรรมการ"). A numbered line followed by its wrapped cells (a line with
+    a cell of its own, or one within its first column) gets a tab before each word that begins at
+    one of the page's :func:`column_stops`, where two or more of its words begin at one, or one
+    does and the next line begins under it ("4. ภญ.วรรณา บุญยืน หัวหน้ากลุ่ม" / "งาน")."""
     stops = column_stops(lines)
     if not stops:
         return lines
@@ -229,12 +230,14 @@ def tab_at_stops(lines: list[Line]) -> list[Line]:
             for j, (x0, _) in enumerate(ln.words)
             if j > 0 and any(abs(x0 - s) <= 0.6 * height for s in stops)
         ]
-        # the next line holds the row's wrapped cells: one of its own, or the first one's alone
-        if (
-            len(at_stop) < 2
-            or nxt is None
-            or not nxt.bbox
-            or not (
+        if not at_stop or nxt is None or not nxt.bbox:
+            continue
+        # the next line holds the row's wrapped cells: one of its own, or the first one's alone;
+        # a row with one word at a stop needs the next line to begin under that word
+        under = any(abs(nxt.bbox.x0 - ln.words[j][0]) <= 0.6 * height for j in at_stop)
+        if not (
+            (len(at_stop) >= 2 or under)
+            and (
                 "\t" in nxt.text
                 or nxt.bbox.x0 > ln.bbox.x0 + 2 * height
                 or nxt.bbox.x1 < ln.words[at_stop[0]][0]

@@ -172,6 +172,29 @@ def paragraphs(doc: Document) -> list[Paragraph]:
     return out
 
 
+def reading_text(doc: Document, paras: list[Paragraph]) -> str:
+    """The document's normalised text in reading order, furniture left out, pages separated by a
+    form feed: every line as it is, except a table row whose cells wrapped onto the lines below
+    it, which is written as one line with each cell whole ("1. นพ.ธนวัฒน์ ศรีสุข<tab>ผู้อำนวยการ
+    โรงพยาบาลนาดี<tab>ประธาน", not the row followed by "การ", "โรงพยาบาล", "นาดี").
+    ``paras`` are the document's :func:`paragraphs`."""
+    by_page: dict[int, list[Paragraph]] = {}
+    for para in paras:
+        by_page.setdefault(para.page, []).append(para)
+    pages = []
+    for page in doc.pages:
+        text = {ln.number: ln.text for ln in page.lines}
+        out: list[str] = []
+        for para in by_page.get(page.number, []):
+            numbers = para.lines
+            if len(numbers) > 1 and "\t" in para.text:
+                out.append(para.text)
+            else:
+                out.extend(text[n] for n in numbers)
+        pages.append("\n".join(out))
+    return "\f".join(pages) + "\n"
+
+
 def _surname_wraps(cells: list[list[str]]) -> bool:
     """Does what wraps under a row's first cell begin a new word, the surname? So where the cell
     holds a given name alone ("1. รศ.ดร.ประภาพร" / "เรืองศรี") and the next cell is a position,
@@ -196,8 +219,12 @@ def _merge(page: int, lines: list[Line]) -> Paragraph:
         for cell in cells:
             starts.append(first.words[i][0] if cell else 0)
             i += len(cell)
-        pieces: list[list[tuple[str, int]]] = [[(" ".join(cell), first.number)] for cell in cells]
+        # each cell's pieces: (text, line number, joined by a space rather than as Thai wraps)
+        pieces: list[list[tuple[str, int, bool]]] = [
+            [(" ".join(cell), first.number, False)] for cell in cells
+        ]
         surname_wraps = _surname_wraps(cells)
+        slack = 0.5 * first.bbox.height if first.bbox else 10
         for line in lines[1:]:
             assert line.bbox
             words = line.text.split()
@@ -207,25 +234,25 @@ def _merge(page: int, lines: list[Line]) -> Paragraph:
                 else [(line.bbox.x0, line.bbox.x1)] * len(words)
             )
             for word, (x0, _) in zip(words, boxes, strict=True):
-                k = max((j for j, cx0 in enumerate(starts) if cx0 <= x0 + 10), default=0)
-                if pieces[k][-1][1] == line.number or (k == 0 and surname_wraps):
-                    # same line, same cell: keep its space; a surname wrapped: see _surname_wraps
-                    text, number = pieces[k][-1]
-                    pieces[k][-1] = (f"{text} {word}", number)
-                else:
-                    pieces[k].append((word, line.number))
+                # the cell it sits under; OCR's boxes of a column's words wander by a few pixels
+                k = max((j for j, cx0 in enumerate(starts) if cx0 <= x0 + slack), default=0)
+                if pieces[k][-1][1] == line.number:  # same line, same cell: keep its space
+                    text, number, spaced = pieces[k][-1]
+                    pieces[k][-1] = (f"{text} {word}", number, spaced)
+                else:  # a surname that wrapped begins a word: see _surname_wraps
+                    pieces[k].append((word, line.number, k == 0 and surname_wraps))
         seps = ["\t"] * (len(cells) - 1)
     else:
-        pieces = [[(ln.text.strip(), ln.number)] for ln in lines]
+        pieces = [[(ln.text.strip(), ln.number, False)] for ln in lines]
         seps = [""] * (len(lines) - 1)  # decided by _joiner
     text = ""
     segments: list[tuple[int, int, int]] = []
     for i, group in enumerate(pieces):
         if i:
             text += seps[i - 1] or _joiner(text, group[0][0])
-        for j, (piece, number) in enumerate(group):
+        for j, (piece, number, spaced) in enumerate(group):
             if j:
-                text += _joiner(text, piece)
+                text += " " if spaced else _joiner(text, piece)
             segments.append((len(text), len(text) + len(piece), number))
             text += piece
     return Paragraph(text, page, tuple(segments))

@@ -34,6 +34,7 @@ from pipeline.ingest import (
 from pipeline.model import Document, Page
 from pipeline.normalize import document_text, normalize_document
 from pipeline.ocr import OcrEngine, TesseractEngine
+from pipeline.paragraphs import paragraphs, reading_text
 from pipeline.segment import segment
 from pipeline.tables import (
     flag_uncertain_sources,
@@ -147,7 +148,9 @@ def finish_document(
         return _finish(result, doc, sha256, started)
 
     try:
-        minutes = segment(doc)
+        paras = paragraphs(doc)
+        result.text = reading_text(doc, paras)
+        minutes = segment(doc, paras)
     except Exception as exc:
         result.errors.append(StageError("segment", _crash(exc)))
         return _finish(result, doc, sha256, started)

@@ -457,9 +457,10 @@ def _drop_displaced(blocks: list[ResolutionBlock]) -> tuple[ResolutionBlock, ...
     return tuple(kept)
 
 
-def segment(doc: Document) -> Minutes:
-    """Segment a normalised document into :class:`Minutes`."""
+def segment(doc: Document, paragraphs: list[Paragraph] | None = None) -> Minutes:
+    """Segment a normalised document into :class:`Minutes` (``paragraphs``: the document's, when
+    the caller has them already)."""
     ocr_pages = frozenset(p.number for p in doc.pages if p.origin == "ocr")
-    seg = Segmenter(to_paragraphs(doc), ocr_pages)
+    seg = Segmenter(to_paragraphs(doc) if paragraphs is None else paragraphs, ocr_pages)
     seg.run()
     return seg.minutes()

@@ -615,6 +615,44 @@ def test_a_numbered_paragraph_is_not_cut_at_a_table_s_columns():
     assert [ln.text for ln in tab_at_stops(lines)][-2:] == [p[0] for p in prose]
 
 
+def test_a_row_with_one_word_at_a_column_gets_its_tab_where_its_cell_wraps_under_it():
+    from pipeline.layout import tab_at_stops
+
+    rows = [
+        ("4. ภญ.วรรณา บุญยืน หัวหน้ากลุ่ม", 1380, ((320, 385), (406, 713), (734, 907), (958, 1298))),
+        ("งาน", 1460, ((990, 1093),)),
+        ("เภสัชกรรม", 1520, ((946, 1274),)),
+    ]
+    lines = tab_at_stops(_rows_of([*NARROW_TABLE, *rows]))
+    assert lines[6].text == "4. ภญ.วรรณา บุญยืน\tหัวหน้ากลุ่ม"
+    # each wrapped word joins the cell it sits under, though OCR's box of one begins a little
+    # left of the cell's first word
+    assert _paragraphs(*lines[6:9]) == ["4. ภญ.วรรณา บุญยืน\tหัวหน้ากลุ่มงานเภสัชกรรม"]
+    # the same row followed by a line at the margin is not cut
+    prose = ("ของจังหวัดประจำปีงบประมาณ", 1460, ((320, 1000),))
+    lines = tab_at_stops(_rows_of([*NARROW_TABLE, rows[0], prose]))
+    assert lines[6].text == rows[0][0]
+
+
+def test_the_reading_text_writes_a_wrapped_table_row_whole_and_other_lines_as_they_are():
+    from pipeline.model import Document
+    from pipeline.paragraphs import paragraphs, reading_text
+
+    lines = [
+        _row(1, "ผู้เข้าร่วมประชุม", 2530, ((320, 756),)),
+        _row(2, "1. นางสาวชลธิชา\tนักวิชาการพัสดุ", 2608, ((320, 360), (380, 820), (985, 1272))),
+        _row(3, "มีทรัพย์", 2686, ((320, 514),)),
+        _row(4, "เริ่มประชุมเวลา 13.30 น.", 2827, ((320, 737), (758, 939), (960, 1020))),
+    ]
+    doc = Document("d", "d.pdf", "scanned_pdf", (Page(1, 2480, 3508, "ocr", tuple(lines)),))
+    paras = paragraphs(doc)
+    assert reading_text(doc, paras) == (
+        "ผู้เข้าร่วมประชุม\n1. นางสาวชลธิชา มีทรัพย์\tนักวิชาการพัสดุ\nเริ่มประชุมเวลา 13.30 น.\n"
+    )
+    # the surname is traced to its own line
+    assert paras[1].lines == (2, 3)
+
+
 @pytest.mark.parametrize(
     ("word", "kept"),
     [
