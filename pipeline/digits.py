@@ -252,7 +252,7 @@ def read_glyphs(
         shape = shape_vector(piece)
         char, likeness, margin = _ranked(*templates(exclude), shape)
         if likeness < MIN_LIKENESS:
-            split = _split_touching(piece, a, body, exclude)
+            split = _split_touching(piece, a, (body[0] - y0, body[1] - y0), exclude)
             if split:
                 glyphs.extend(split)
                 continue
@@ -264,18 +264,24 @@ def read_glyphs(
 def _split_touching(
     piece: np.ndarray, x0: int, body: tuple[int, int], exclude: frozenset[str]
 ) -> list[Glyph] | None:
-    """Two glyphs that touch (``๔)`` on a photo, two digits run together), cut apart at the
-    column of least ink where both sides read as a digit or a tall mark; None where no cut
-    does. Only a piece at least 0.9 times as wide as the digits are tall is tried: one digit is
-    narrower."""
+    """Two glyphs that touch (``๔)`` on a photo, two digits run together: ``๕๖`` in a face whose
+    ๕ ends in a tail), cut apart at the column of least ink between the rows ``body`` (in the
+    piece) where both sides read as a digit or a tall mark; None where no cut does. The ink is
+    counted in the body alone, as the glyphs were cut: a speck above or below does not hide a
+    junction. Only a piece at least 0.9 times as wide as the digits are tall is tried: one
+    digit is narrower."""
     size = body[1] - body[0]
     width = piece.shape[1]
     if width < 0.9 * size:
         return None
-    counts = piece.sum(axis=0)
+    counts = piece[max(0, body[0]) : body[1]].sum(axis=0)
+    # a junction is at most about one stroke thick: the strokes' thickness is the median run of
+    # ink down a column
+    runs = [b - a for column in piece.T for a, b in true_runs(column)]
+    thin = max(2.0, 0.1 * size, 1.5 * float(np.median(runs)) if runs else 0.0)
     best: tuple[float, list[Glyph]] | None = None
     for c in range(int(0.25 * width), int(0.85 * width)):
-        if counts[c] > max(2, 0.1 * size) or counts[c] > min(counts[c - 1], counts[c + 1]):
+        if counts[c] > thin or counts[c] > min(counts[c - 1], counts[c + 1]):
             continue  # not a thin junction
         halves = []
         for part, at in ((piece[:, :c], x0), (piece[:, c:], x0 + c)):
@@ -390,7 +396,13 @@ def read_digit_run(
     # the marks cut must be Tesseract's separators, in order: the tall ones the same, the small
     # ones small; Tesseract's reading of a small one is kept, but for a hyphen that is a point.
     # Where Tesseract read a space (a box " "), the glyphs must show a point or a comma there.
-    separators = [ch for text, _ in boxes for ch in text if ch in SEPARATORS or ch == " "]
+    # (a mark Tesseract wrote twice in one box, "//" for the slash of a date, is one mark)
+    separators = [
+        ch
+        for text, _ in boxes
+        for k, ch in enumerate(text)
+        if (ch in SEPARATORS or ch == " ") and not (k and text[k - 1] == ch)
+    ]
     # a parenthesis Tesseract boxed with the digit beside it and left out of its text (๔) read
     # as one "๕" whose box holds both): it is read, being inside what Tesseract read
     if _merged(glyphs[-1], ")", boxes[-1][1]) and separators[-1:] != [")"]:

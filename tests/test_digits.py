@@ -334,3 +334,40 @@ def test_a_word_mixing_thai_digits_with_latin_ones_joins_the_run_it_stands_in():
         ["๕"],
         ["๕,", "๒๐๐"],
     ]
+
+
+def _sample_page(path: str, index: int) -> Image.Image:
+    """A page of a sample's scan as the OCR stage hands it to Tesseract (rendered, prepared)."""
+    from pathlib import Path
+
+    from pipeline.config import OcrConfig
+    from pipeline.ingest import locate_page, plan_document
+    from pipeline.preprocess import prepare
+
+    config = OcrConfig()
+    page = locate_page(plan_document(Path("samples") / path, config), index, config)
+    return prepare(page.render(), config.deskew, config.even_light)[0]
+
+
+def test_a_face_whose_five_runs_into_the_next_digit_and_a_slash_written_twice_are_read():
+    # the cooperative's scan is set in Sawasdee, whose ๕ ends in a tail that touches a ๖ after
+    # it: Tesseract read ๒๕๖๕ as ๒๕๐๕, and a speck above the junction hid it from the cut;
+    # Tesseract's boxes (x0, y0, x1, y1) as it gave them for the page
+    image = _sample_page("coop_lampang_2565/source/minutes-scan.pdf", 0)
+    year = [
+        ("๒", (1493, 540, 1516, 580)),
+        ("๕", (1525, 540, 1562, 581)),
+        ("๐", (1561, 517, 1598, 600)),
+        ("๕", (1606, 540, 1646, 580)),
+    ]
+    assert read_digit_run(image, year) == "๒๕๖๕"
+    # ครั้งที่ ๗/๒๕๖๕ read as ข//๒๕๐๕: the slash written twice is one
+    number = [
+        ("ข", (1387, 462, 1392, 503)),
+        ("//", (1402, 439, 1445, 522)),
+        ("๒", (1444, 462, 1467, 502)),
+        ("๕", (1475, 462, 1517, 503)),
+        ("๐", (1517, 439, 1549, 522)),
+        ("๕", (1558, 462, 1598, 503)),
+    ]
+    assert read_digit_run(image, number) == "๗/๒๕๖๕"
