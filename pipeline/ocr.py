@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from PIL import Image
+from pythainlp.util.date import thai_abbr_months, thai_full_months
 
 from pipeline.config import OcrConfig
 from pipeline.digits import SEPARATORS, THAI_DIGITS, PageDigits, read_digit_run
@@ -586,6 +587,34 @@ def _dash(word: Word) -> bool:
     return set(word.text) <= {"-"}
 
 
+#: Thai month names, in full and abbreviated (with their points and without): a day stands
+#: before one.
+_MONTH_NAMES = frozenset(
+    [*thai_full_months, *thai_abbr_months, *(m.replace(".", "") for m in thai_abbr_months)]
+)
+
+
+def _day_before_month(text: str, words: list[Word]) -> frozenset[int]:
+    """The indexes of the words of a token of one to three Thai letters, one of which Tesseract
+    doubts, right before a month name: where a day of the month belongs (``วฒ กันยายน`` for
+    ๑๗ กันยายน in a face whose digits Tesseract reads poorly). The glyph reader decides; a word
+    of letters does not read as digits with the likeness it asks of a run with no Thai digit."""
+    spans = token_word_spans(text, words)
+    if spans is None:
+        return frozenset()
+    tokens = text.split()
+    return frozenset(
+        k
+        for t, (token, (a, b)) in enumerate(zip(tokens, spans, strict=True))
+        if t + 1 < len(tokens)
+        and tokens[t + 1] in _MONTH_NAMES
+        and 1 <= len(token) <= 3
+        and _thai_letters(token) == len(token)
+        and any(w.conf is not None and w.conf < LATIN_DOUBT for w in words[a:b])
+        for k in range(a, b)
+    )
+
+
 def _in_mixed_tokens(text: str, words: list[Word]) -> frozenset[int]:
     """The indexes of the words making up the tokens of ``text`` that mix Thai digits and Thai
     letters (``๑ร๐ ร๐อร`` for ๑๐๐,๐๐๐ in a face Tesseract reads poorly): no Thai word holds a
@@ -629,7 +658,10 @@ def _second_digit_reading(
     if line.bbox is None or not words:
         return line, False
     text, cursor, unread = line.text, 0, False
-    for run in _digit_runs(words, line.bbox.height, thai_page, _in_mixed_tokens(text, words)):
+    suspects = _in_mixed_tokens(text, words) | (
+        _day_before_month(text, words) if thai_page else frozenset()
+    )
+    for run in _digit_runs(words, line.bbox.height, thai_page, suspects):
         found = re.compile(r"\s*".join(re.escape(w.text) for w in run)).search(text, cursor)
         if found is None:
             continue

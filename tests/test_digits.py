@@ -237,6 +237,24 @@ def test_thai_letters_in_a_token_with_thai_digits_are_read_from_their_shapes():
     assert _second_digit_reading(image, line, words)[0].text == "ที่ ๓"
 
 
+def test_letters_tesseract_doubts_where_a_day_stands_before_a_month_are_read_as_digits():
+    from pipeline.ocr import _second_digit_reading
+
+    # ๑๗ read as ว ฒ (0.81, 0.23) before กันยายน
+    image = Image.new("L", (1400, 140), 255)
+    tokens = [("ที่", "ที่", 0.93), (" ", "", 1), ("ว", "๑", 0.81), ("ฒ", "๗", 0.23)]
+    line, words = _line_of(image, [*tokens, (" ", "", 1), ("กันยายน", "กันยายน", 0.93)])
+    assert _second_digit_reading(image, line, words)[0].text == "ที่ ๑๗ กันยายน"
+    # a short word before a month, which Tesseract doubts, but whose glyphs are letters, stays
+    image = Image.new("L", (1400, 140), 255)
+    line, words = _line_of(image, [("ณ", "ณ", 0.5), (" ", "", 1), ("กันยายน", "กันยายน", 0.93)])
+    assert _second_digit_reading(image, line, words)[0].text == "ณ กันยายน"
+    # nor is a token read as letters before something other than a month
+    image = Image.new("L", (1400, 140), 255)
+    line, words = _line_of(image, [*tokens, (" ", "", 1), ("คน", "คน", 0.93)])
+    assert _second_digit_reading(image, line, words)[0].text == "ที่ วฒ คน"
+
+
 def test_a_digit_the_fonts_cannot_tell_apart_is_read_where_the_page_own_digits_confirm_it(
     monkeypatch,
 ):
