@@ -28,7 +28,7 @@ from pythainlp.util.date import thai_abbr_months, thai_full_months
 from pipeline.config import OcrConfig
 from pipeline.digits import SEPARATORS, THAI_DIGITS, PageDigits, read_digit_run
 from pipeline.errors import MissingComponentError, OcrError
-from pipeline.layout import Word, make_line, tab_at_stops, token_word_spans
+from pipeline.layout import Word, make_line, tab_at_stops, token_boxes, token_word_spans
 from pipeline.leaders import mark_leaders
 from pipeline.model import BBox, Line, Page
 from pipeline.preprocess import prepare, unrotate_box
@@ -375,6 +375,8 @@ def _latin_letters(text: str) -> int:
 #: sample scans such misreads (``lo.``, ``UM``, ``W.A.``, ``Sug:``) had 0.13-0.87, the English
 #: words (Action, Practice, OTOP) 0.90-0.97.
 LATIN_DOUBT = 0.90
+#: ... and a word it is less sure of than this it all but failed to read.
+LOST = 0.30
 
 
 def _doubtful_latin(word: Word) -> bool:
@@ -419,6 +421,87 @@ def _thai_word_suspects(words: list[Word]) -> list[bool]:
         or (number and (_short_latin(w) or (_latin_word(w.text) and _doubted(w))))
         for w, number in zip(words, after_number, strict=True)
     ]
+
+
+def _splice(first: _Read, again: _Read) -> _Read | None:
+    """The first reading of a line with the tokens around each doubted Latin word
+    (:func:`_doubtful_latin`) taken from a second reading of the line, where the second has
+    Thai there: ``wails: ชุม`` for มติที่ประชุม, where the rest of the second reading is no better
+    than the first (``ฝ้าย`` for ฝ่าย). The tokens taken are those of both readings that overlap
+    the doubted word, and those that overlap them, so that both sides cover the same pixels;
+    Tesseract must be at least as sure of the second reading's words there, and no less than
+    :data:`WORD_SURE`. None where nothing is taken."""
+    line, words = first
+    redone, rewords = again
+    if _mixed_tokens(redone.text) > _mixed_tokens(line.text):
+        return None  # a re-read that mixes scripts in a token is no reading (English as ๐0)
+    spans = token_word_spans(line.text, words)
+    respans = token_word_spans(redone.text, rewords)
+    if not spans or not respans or line.bbox is None:
+        return None
+    tokens, retokens = line.text.split(), redone.text.split()
+    boxes = [(words[a].x0, max(w.x1 for w in words[a:b])) for a, b in spans]
+    reboxes = [(rewords[a].x0, max(w.x1 for w in rewords[a:b])) for a, b in respans]
+    slack = 0.2 * line.bbox.height
+
+    def overlapping(span: tuple[float, float], among: list[tuple[float, float]]) -> set[int]:
+        return {
+            k
+            for k, (x0, x1) in enumerate(among)
+            if min(x1, span[1]) - max(x0, span[0]) > min(slack, 0.5 * (x1 - x0))
+        }
+
+    swaps: dict[int, tuple[int, list[int]]] = {}  # first token -> (last token, re-read tokens)
+    for k, (a, b) in enumerate(spans):
+        if not any(_doubtful_latin(w) for w in words[a:b]) or any(
+            f <= k <= last for f, (last, _) in swaps.items()
+        ):
+            continue
+        span, firsts, seconds = boxes[k], {k}, set()
+        while True:
+            seconds = overlapping(span, reboxes)
+            firsts = overlapping(span, boxes) | {k}
+            covered = [boxes[i] for i in firsts] + [reboxes[j] for j in seconds]
+            grown = (min(x0 for x0, _ in covered), max(x1 for _, x1 in covered))
+            if grown == span:
+                break
+            span = grown
+        taken = [rewords[i] for j in seconds for i in range(*respans[j])]
+        given = [words[i] for f in firsts for i in range(*spans[f])]
+        sure = [w.conf for w in taken if w.conf is not None]
+        before = [w.conf for w in given if w.conf is not None]
+        if (
+            not seconds
+            or any(_latin_letters(retokens[j]) for j in seconds)
+            or not sure
+            or min(sum(sure) / len(sure), min(sure) + 0.2) < WORD_SURE
+            or (before and sum(sure) / len(sure) < sum(before) / len(before))
+        ):
+            continue
+        swaps[min(firsts)] = (max(firsts), sorted(seconds))
+    if not swaps:
+        return None
+    text, cursor, kept = line.text, 0, list(words)
+    starts = []
+    for token in tokens:
+        cursor = text.index(token, cursor)
+        starts.append(cursor)
+        cursor += len(token)
+    for first_k, (last_k, chosen) in sorted(swaps.items(), reverse=True):
+        new = " ".join(retokens[j] for j in chosen)
+        text = text[: starts[first_k]] + new + text[starts[last_k] + len(tokens[last_k]) :]
+        a, b = spans[first_k][0], spans[last_k][1]
+        kept[a:b] = [rewords[i] for j in chosen for i in range(*respans[j])]
+    confs = [w.conf for w in kept if w.conf is not None]
+    token_xs = tuple((round(x0), round(x1)) for x0, x1 in token_boxes(text, kept))
+    spliced = replace(
+        line,
+        text=text,
+        raw_text=text,
+        confidence=round(sum(confs) / len(confs), 4) if confs else line.confidence,
+        words=token_xs,
+    )
+    return spliced, kept
 
 
 def _unit_suspects(text: str) -> list[bool]:
@@ -778,8 +861,12 @@ class TesseractEngine:
         if self.config.reread_latin and thai_page:
             # a Thai page: a line with Latin letters may be Thai that the eng model took
             for i in doubted - drop:
-                if _latin_letters(lines[i][0].text) >= 2:
-                    lines[i] = self._reread_latin(image, lines[i][0]) or lines[i]
+                # one Latin letter is worth a re-read where Tesseract all but gave up on its word
+                # ("91S:" at 0.17 in a line of a heading's face it read as garbage)
+                if _latin_letters(lines[i][0].text) >= 2 or any(
+                    _doubtful_latin(w) and (w.conf or 0) < LOST for w in lines[i][1]
+                ):
+                    lines[i] = self._reread_latin(image, *lines[i]) or lines[i]
         if self.config.reread_latin and thai_page:
             # what the line's re-read left Latin: short words, each read alone as Thai
             for i, (line, words) in enumerate(lines):
@@ -848,13 +935,15 @@ class TesseractEngine:
             return None
         return read
 
-    def _reread_latin(self, image: Image.Image, line: Line) -> _Read | None:
+    def _reread_latin(self, image: Image.Image, line: Line, words: list[Word]) -> _Read | None:
         """Re-read, as one text line (psm 7), a line of a Thai page with a Latin word Tesseract
-        was unsure of (:data:`LATIN_DOUBT`). Read as part of the page, Thai digits and short words often come out as Latin
-        (``lo.`` for ๒., ``UM`` for บาท, ``W.A.`` for พ.ศ.); read alone, the line mostly gets them
-        right. The re-read is kept only when it has fewer Latin letters, no more tokens that mix
-        scripts (``6๕0๐0`` for "Action"), and Tesseract is at least as confident of it, so real
-        English (OTOP, Action plan) stays as first read."""
+        was unsure of (:data:`LATIN_DOUBT`). Read as part of the page, Thai digits and short
+        words often come out as Latin (``lo.`` for ๒., ``UM`` for บาท, ``W.A.`` for พ.ศ.); read
+        alone, the line mostly gets them right. The re-read is kept only when it has fewer Latin
+        letters, no more tokens that mix scripts (``6๕0๐0`` for "Action"), and Tesseract is at
+        least as confident of it, so real English (OTOP, Action plan) stays as first read. Where
+        the whole re-read is not kept, what it read where the doubted Latin words stand may be
+        (:func:`_splice`)."""
         assert line.bbox
         read = self._read_region(image, line.bbox, line.bbox, line.number)
         if read is None or (redone := read[0]).confidence is None:
@@ -865,7 +954,7 @@ class TesseractEngine:
             or redone.confidence < (line.confidence or 0)
             or len(redone.text) < 0.8 * len(line.text)
         ):
-            return None
+            return _splice((line, words), read)
         return read
 
     def _reread_words(self, image: Image.Image, line: Line, words: list[Word]) -> _Read:

@@ -492,6 +492,61 @@ def test_english_tesseract_is_sure_of_is_not_reread(monkeypatch):
     assert crops == 1
 
 
+def test_a_line_with_one_latin_letter_is_reread_where_tesseract_all_but_gave_up_on_its_word(
+    monkeypatch,
+):
+    # a heading in a bold face read as garbage: "91S: ๓ ธรงชิน 4" for วาระที่ ๔ เรื่องอื่น ๆ
+    lines = [*THAI_LINES, _line(2, "91S: ๓ ธรงชิน 4", (100, 200, 900, 240), 0.64)]
+    reread = {200: ("วาระที่ ๔ เรื่องอื่น ๆ", 0.93)}
+    texts, crops = _read_with(monkeypatch, lines, reread, latin_conf=0.17)
+    assert crops == 1 and "วาระที่ ๔ เรื่องอื่น ๆ" in texts
+    # one Latin letter Tesseract merely doubts is not worth a re-read
+    _, crops = _read_with(monkeypatch, lines, reread, latin_conf=0.6)
+    assert crops == 0
+
+
+def _words(*tokens):
+    """Words of a line, one per (text, x0, x1, conf), 40 pixels tall."""
+    from pipeline.layout import Word
+
+    return [Word(text, x0, 200, x1, 240, conf) for text, x0, x1, conf in tokens]
+
+
+def _read(words):
+    from pipeline.layout import make_line
+
+    return make_line(1, words), words
+
+
+def test_what_a_line_s_reread_has_where_a_doubted_latin_word_stands_is_spliced_in():
+    from pipeline.ocr import _splice
+
+    # "มติที่ประชุม" read "wails: ชุม"; the re-read has it, and a worse ฝ้าย for ฝ่าย elsewhere
+    first = _read(
+        _words(
+            ("wails:", 324, 540, 0.52),
+            ("ชุม", 560, 640, 0.93),
+            ("มอบหมายให้ฝ่าย", 660, 1100, 0.96),
+        )
+    )
+    again = _read(_words(("มติที่ประชุม", 326, 638, 0.93), ("มอบหมายให้ฝ้าย", 660, 1100, 0.90)))
+    line, words = _splice(first, again)
+    assert line.text == "มติที่ประชุม มอบหมายให้ฝ่าย"
+    assert [w.text for w in words] == ["มติที่ประชุม", "มอบหมายให้ฝ่าย"]
+    assert line.words == ((326, 638), (660, 1100))
+    # a re-read Tesseract is less sure of there, or that is Latin again, gives nothing
+    unsure = _read(_words(("มติที่ประชุม", 326, 638, 0.70), ("มอบหมายให้ฝ้าย", 660, 1100, 0.9)))
+    assert _splice(first, unsure) is None
+    latin = _read(_words(("mails:", 326, 540, 0.93), ("ชุม", 560, 640, 0.93)))
+    assert _splice(first, latin) is None
+    # English Tesseract is sure of is not a doubted word: nothing to splice
+    sure = _read(_words(("OTOP", 324, 540, 0.95), ("ชุม", 560, 640, 0.93)))
+    assert _splice(sure, again) is None
+    # nor is a re-read that mixes scripts inside a token
+    mixed = _read(_words(("มติที่ประชุม", 326, 638, 0.93), ("๐0", 660, 1100, 0.95)))
+    assert _splice(first, mixed) is None
+
+
 MARGIN_LINES = [
     _line(n, "ที่ประชุมมีมติเห็นชอบตามที่เสนอ และมอบหมายให้ฝ่ายเลขาฯ ดำเนินการ", (100, y, 900, y + 40))
     for n, y in ((1, 100), (2, 160), (3, 220), (4, 280), (5, 340))
