@@ -698,6 +698,23 @@ def _day_before_month(text: str, words: list[Word]) -> frozenset[int]:
     )
 
 
+#: A list number at a line's start as OCR may give it for Thai digits: Arabic digits with
+#: points (``9.9`` for ๑.๑), or one or two other characters and a point (``อ.`` for ๖.).
+_LIST_NUMBER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*\.?|[^\s\d\u0e50-\u0e59.]{1,2}\.)")
+
+
+def _list_number(text: str, words: list[Word]) -> frozenset[int]:
+    """The indexes of the words of a line's first token when it stands as a list number
+    (:data:`_LIST_NUMBER`) before more text, on a page that writes its numbers in Thai digits:
+    where a Thai digit belongs. The glyph reader decides; a letter (``จ.`` for จังหวัด) is
+    not read as a digit with the likeness it asks of a run with no Thai digit."""
+    tokens = text.split()
+    spans = token_word_spans(text, words)
+    if len(tokens) < 2 or not spans or not _LIST_NUMBER.fullmatch(tokens[0]):
+        return frozenset()
+    return frozenset(range(*spans[0]))
+
+
 def _in_mixed_tokens(text: str, words: list[Word]) -> frozenset[int]:
     """The indexes of the words making up the tokens of ``text`` that mix Thai digits and Thai
     letters (``๑ร๐ ร๐อร`` for ๑๐๐,๐๐๐ in a face Tesseract reads poorly): no Thai word holds a
@@ -729,6 +746,7 @@ def _second_digit_reading(
     words: list[Word],
     thai_page: bool = True,
     page: PageDigits | None = None,
+    thai_numbers: bool = False,
 ) -> tuple[Line, bool]:
     """The line with each run of Thai digits as :func:`pipeline.digits.read_digit_run` reads it
     glyph by glyph, where that reading is certain and differs from Tesseract's. Where the line's
@@ -736,14 +754,17 @@ def _second_digit_reading(
     there (Tesseract reads a comma as a space: ``๑๐๐ ๐๐๐``), else each side on its own; a run
     with Latin look-alikes that cannot be read whole (``๘๒๖,๐๐๐YM``: the YM is บาท) is tried in
     parts: its Thai digits, and its look-alikes, each on their own. With ``page``, the page's own
-    digits help (:class:`pipeline.digits.PageDigits`). Also says whether a run was left as
-    Tesseract read it."""
+    digits help (:class:`pipeline.digits.PageDigits`). On a page that writes its numbers in
+    Thai digits (``thai_numbers``), a list number at the line's start read otherwise is tried
+    too (:func:`_list_number`). Also says whether a run was left as Tesseract read it."""
     if line.bbox is None or not words:
         return line, False
     text, cursor, unread = line.text, 0, False
     suspects = _in_mixed_tokens(text, words) | (
         _day_before_month(text, words) if thai_page else frozenset()
     )
+    if thai_page and thai_numbers:
+        suspects |= _list_number(text, words)
     for run in _digit_runs(words, line.bbox.height, thai_page, suspects):
         found = re.compile(r"\s*".join(re.escape(w.text) for w in run)).search(text, cursor)
         if found is None:
@@ -885,10 +906,14 @@ class TesseractEngine:
             # a line with a run left unread is read again once the whole page has taught them
             page_digits, again = PageDigits(), []
             read = list(lines)
+            texts = "".join(ln.text for i, (ln, _) in enumerate(lines) if i not in drop)
+            thai_numbers = sum(ch in THAI_DIGITS for ch in texts) > sum(
+                ch.isascii() and ch.isdigit() for ch in texts
+            )
             for i, (line, words) in enumerate(lines):
                 if i not in drop:
                     second, unread = _second_digit_reading(
-                        image, line, words, thai_page, page_digits
+                        image, line, words, thai_page, page_digits, thai_numbers
                     )
                     read[i] = (second, words)
                     if unread:
@@ -896,7 +921,9 @@ class TesseractEngine:
             for i in again:
                 line, words = lines[i]
                 read[i] = (
-                    _second_digit_reading(image, line, words, thai_page, page_digits)[0],
+                    _second_digit_reading(image, line, words, thai_page, page_digits, thai_numbers)[
+                        0
+                    ],
                     words,
                 )
             lines = read

@@ -255,6 +255,29 @@ def test_letters_tesseract_doubts_where_a_day_stands_before_a_month_are_read_as_
     assert _second_digit_reading(image, line, words)[0].text == "ที่ วฒ คน"
 
 
+@pytest.mark.parametrize(
+    ("read", "drawn", "thai_numbers", "expected"),
+    [
+        # on a page that writes its numbers in Thai digits, a list number read otherwise
+        ("9.9", "๑.๑", True, "๑.๑"),
+        ("อ.", "๖.", True, "๖."),
+        # on a page whose numbers are Arabic, an Arabic list number is as written
+        ("9.9", "๑.๑", False, "9.9"),
+        # a letter with a point (จ. for จังหวัด) does not read as a digit
+        ("จ.", "จ.", True, "จ."),
+    ],
+)
+def test_a_list_number_at_a_line_start_is_read_as_the_thai_digits_the_page_writes(
+    read, drawn, thai_numbers, expected
+):
+    from pipeline.ocr import _second_digit_reading
+
+    image = Image.new("L", (1400, 140), 255)
+    line, words = _line_of(image, [(read, drawn, 0.93), (" ", "", 1), ("นโยบาย", "นโยบาย", 0.95)])
+    second = _second_digit_reading(image, line, words, thai_numbers=thai_numbers)[0]
+    assert second.text == f"{expected} นโยบาย"
+
+
 def test_a_digit_the_fonts_cannot_tell_apart_is_read_where_the_page_own_digits_confirm_it(
     monkeypatch,
 ):
