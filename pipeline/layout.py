@@ -186,25 +186,33 @@ def column_stops(lines: list[Line]) -> list[float]:
     height = median(ln.bbox.height for ln in boxed if ln.bbox)
     lefts = sorted(ln.bbox.x0 for ln in boxed if ln.bbox)
     margin = lefts[int(0.1 * (len(lefts) - 1))]
-    seen: list[tuple[float, int]] = []  # (x, line number)
+    seen: list[tuple[float, int, bool]] = []  # (x, line number, a cell begins there for sure)
     for ln in boxed:
         assert ln.bbox
         i = 0
+        numbered_row = bool(NUMBERED.match(ln.text))
         for k, cell in enumerate(ln.text.split("\t")):
             tokens = cell.split()
             if tokens and k > 0:
-                seen.append((ln.words[i][0], ln.number))
+                seen.append((ln.words[i][0], ln.number, True))
+                # in a numbered row, a later cell's other words may begin a cell whose tab was
+                # lost (a role column beside a position: "หัวหน้ากลุ่ม เลขานุการ")
+                if numbered_row:
+                    seen.extend(
+                        (ln.words[j][0], ln.number, False) for j in range(i + 1, i + len(tokens))
+                    )
             i += len(tokens)
         if ln.bbox.x0 > margin + 2 * height:
-            seen.append((ln.words[0][0], ln.number))
+            seen.append((ln.words[0][0], ln.number, True))
     stops: list[float] = []
-    cluster: list[tuple[float, int]] = []
-    for x, number in [*sorted(seen), (float("inf"), -1)]:
+    cluster: list[tuple[float, int, bool]] = []
+    for x, number, sure in [*sorted(seen), (float("inf"), -1, False)]:
         if cluster and x - cluster[-1][0] > 0.6 * height:
-            if len({n for _, n in cluster}) >= 2:
-                stops.append(median(cx for cx, _ in cluster))
+            # cells of two lines or more begin there, one of them for sure
+            if len({n for _, n, _ in cluster}) >= 2 and any(s for _, _, s in cluster):
+                stops.append(median(cx for cx, _, s in cluster if s))
             cluster = []
-        cluster.append((x, number))
+        cluster.append((x, number, sure))
     return stops
 
 

@@ -653,6 +653,50 @@ def test_table_rows_get_tabs_where_the_page_s_columns_begin():
     ]
 
 
+def test_a_column_one_row_tabs_is_found_where_other_rows_lost_its_tab():
+    from pipeline.layout import tab_at_stops
+
+    # the role column: one row has its tab there; in two others the role nearly touches the
+    # position, so the OCR'd text has a space
+    rows = [
+        (
+            "1. นพ.ธนวัฒน์ ศรีสุข\tผู้อำนวย\tประธาน",
+            739,
+            ((326, 387), (417, 707), (739, 917), (947, 1204), (1349, 1568)),
+        ),
+        ("การ", 841, ((989, 1089),)),
+        (
+            "6. นายอภิชาติ แสง\tหัวหน้ากลุ่ม เลขานุการ",
+            1914,
+            ((322, 384), (416, 706), (737, 839), (989, 1327), (1355, 1632)),
+        ),
+        ("จันทร์\tงานบริหาร", 1990, ((324, 473), (990, 1275))),
+        (
+            "1. นพ.วัชระ ทองแท้\tนายแพทย์ ลาพักผ่อน",
+            2287,
+            ((327, 388), (418, 658), (688, 898), (958, 1273), (1318, 1616)),
+        ),
+        ("ชำนาญการ", 2369, ((990, 1301),)),
+    ]
+    texts = [ln.text for ln in tab_at_stops(_rows_of(rows))]
+    assert texts[2] == "6. นายอภิชาติ แสง\tหัวหน้ากลุ่ม\tเลขานุการ"
+    assert texts[4] == "1. นพ.วัชระ ทองแท้\tนายแพทย์\tลาพักผ่อน"
+    # words of a position that repeats from row to row begin at the same place, but no row
+    # has a cell there: they are no column
+    members = []
+    for n, y in enumerate((1000, 1150, 1300, 1450), start=3):
+        members += [
+            (
+                f"{n}. นางสาวจันทร์เพ็ญ\tแก้วมณี\tสมาชิกสภา อบต. หมู่ที่",
+                y,
+                ((320, 360), (380, 700), (760, 950), (1100, 1300), (1320, 1420), (1440, 1560)),
+            ),
+            (str(n - 2), y + 75, ((1100, 1130),)),
+        ]
+    lines = _rows_of(members)
+    assert [ln.text for ln in tab_at_stops(lines)] == [ln.text for ln in lines]
+
+
 def test_a_numbered_paragraph_is_not_cut_at_a_table_s_columns():
     from pipeline.layout import tab_at_stops
 
