@@ -67,6 +67,23 @@ def test_separators_keep_tesseracts_reading_and_must_line_up():
     assert read_digit_run(image, [b for b in boxes if b[0] != ","]) is None
 
 
+def test_a_slash_tesseract_missed_is_read_where_the_glyph_is_one_beyond_doubt():
+    # ภาคเรียนที่ ๑/๒๕๖๗ read ๑๒๕๐: the slash left out, ๖๗ boxed as one ๐
+    image, boxes = _page("๑/๒๕๖๗", "Laksaman")
+    six, seven = boxes[4][1], boxes[5][1]
+    read = [boxes[0], *boxes[2:4], ("๐", (six[0], six[1], seven[2], seven[3]))]
+    assert read_digit_run(image, read) == "๑/๒๕๖๗"
+    # a slash Tesseract read in its place is as before; a point it missed is still not read
+    assert read_digit_run(image, boxes) == "๑/๒๕๖๗"
+    image, boxes = _page("๑.๕๐", "Laksaman")
+    assert read_digit_run(image, [b for b in boxes if b[0] != "."]) is None
+    # a slash at the run's end, which Tesseract read as another word ("๑!๒๕๐๓"), is not
+    image, boxes = _page("/๒๕๖๗", "Laksaman")
+    slash, two = boxes[0][1], boxes[1][1]
+    read = [("๒", ((slash[0] + slash[2]) // 2, *two[1:])), *boxes[2:]]
+    assert read_digit_run(image, read) in (None, "๒๕๖๗")
+
+
 def test_a_glyph_like_no_digit_leaves_the_run_as_tesseract_read_it():
     image, boxes = _page("๓๒ก", "Laksaman")
     # Tesseract took the letter for a digit: the run is not re-read
