@@ -26,7 +26,14 @@ from PIL import Image
 from pythainlp.util.date import thai_abbr_months, thai_full_months
 
 from pipeline.config import OcrConfig
-from pipeline.digits import SEPARATORS, THAI_DIGITS, PageDigits, read_digit_run
+from pipeline.digits import (
+    SEPARATORS,
+    THAI_DIGITS,
+    PageDigits,
+    otsu_threshold,
+    read_digit_run,
+    true_runs,
+)
 from pipeline.errors import MissingComponentError, OcrError
 from pipeline.layout import Word, make_line, tab_at_stops, token_boxes, token_word_spans
 from pipeline.leaders import mark_leaders
@@ -566,6 +573,62 @@ def _unread_from(image: Image.Image, line: Line, words: list[Word], margin: int)
     return None
 
 
+#: A line Tesseract dropped (:func:`missed_bands`), read alone, is kept when Tesseract is this
+#: sure of it.
+MISSED_SURE = 0.80
+
+
+def missed_bands(image: Image.Image, lines: list[Line]) -> list[BBox]:
+    """Lines of ink that no line Tesseract read covers: Tesseract's layout analysis now and then
+    drops a whole line (a signatory's name in parentheses under a signature line). The page is
+    cut into bands of rows with ink, within the text's columns (a dark page edge is no text);
+    a band between 0.4 and 1.6 line heights tall, at least two line heights wide, which no
+    line's box covers half of, is returned, as the box of its ink."""
+    boxes = [ln.bbox for ln in lines if ln.bbox is not None]
+    if len(boxes) < 3:
+        return []
+    height = sorted(b.height for b in boxes)[len(boxes) // 2]
+    left = max(0, min(b.x0 for b in boxes) - height)
+    right = min(image.width, max(b.x1 for b in boxes) + height)
+    pixels = np.asarray(image.convert("L").crop((left, 0, right, image.height)))
+    ink = pixels < otsu_threshold(pixels)
+    out = []
+    for y0, y1 in true_runs(ink.sum(axis=1) > 3):
+        tall = y1 - y0
+        if not 0.4 * height <= tall <= 1.6 * height:
+            continue
+        covered = max(min(y1, b.y1) - max(y0, b.y0) for b in boxes)
+        if covered >= 0.5 * tall:
+            continue
+        # its width from its rows no box covers: marks of the line above reach into the others
+        free = [y for y in range(y0, y1) if not any(b.y0 <= y < b.y1 for b in boxes)]
+        columns = np.nonzero(ink[free].any(axis=0))[0]
+        if not len(columns) or columns[-1] - columns[0] < 2 * height:
+            continue
+        out.append(BBox(left + int(columns[0]), y0, left + int(columns[-1]) + 1, y1))
+    return out
+
+
+def in_reading_order(lines: list[Line]) -> list[Line]:
+    """The lines with each moved up above those that lie wholly below it (its middle above their
+    top, theirs below its bottom): a line Tesseract gave after the line below it, and a line read
+    later (:func:`missed_bands`) put in its place. Lines beside each other keep their order."""
+    out: list[Line] = []
+    for line in lines:
+        at = len(out)
+        while at > 0 and line.bbox and _wholly_below(out[at - 1], line):
+            at -= 1
+        out.insert(at, line)
+    return out
+
+
+def _wholly_below(lower: Line, upper: Line) -> bool:
+    a, b = lower.bbox, upper.bbox
+    if a is None or b is None:
+        return False
+    return (a.y0 + a.y1) / 2 > b.y1 and (b.y0 + b.y1) / 2 < a.y0
+
+
 def _join_leader_lines(lines: list[_Read], drop: set[int]) -> None:
     """A "line" Tesseract made of a leader's points alone, beside the text of its own line
     (``ลงชื่อ......ผู้ตรวจบันทึกการประชุม`` split in two), joins that line, in place; where
@@ -715,6 +778,26 @@ def _list_number(text: str, words: list[Word]) -> frozenset[int]:
     return frozenset(range(*spans[0]))
 
 
+#: A page number between dashes, alone on its line: ``- ๒ -``.
+_PAGE_NUMBER = re.compile(r"[-–]\s*(\S{1,3})\s*[-–]")
+
+
+def _page_number(text: str, words: list[Word]) -> frozenset[int]:
+    """The indexes of the words of a page number between dashes, alone on its line (``- ไต -``
+    for - ๒ -), on a page that writes its numbers in Thai digits; the glyph reader decides."""
+    found = _PAGE_NUMBER.fullmatch(text.strip())
+    spans = token_word_spans(text, words)
+    if found is None or not spans:
+        return frozenset()
+    tokens = text.split()
+    return frozenset(
+        k
+        for token, (a, b) in zip(tokens, spans, strict=True)
+        if token == found.group(1)
+        for k in range(a, b)
+    )
+
+
 def _in_mixed_tokens(text: str, words: list[Word]) -> frozenset[int]:
     """The indexes of the words making up the tokens of ``text`` that mix Thai digits and Thai
     letters (``๑ร๐ ร๐อร`` for ๑๐๐,๐๐๐ in a face Tesseract reads poorly): no Thai word holds a
@@ -764,7 +847,7 @@ def _second_digit_reading(
         _day_before_month(text, words) if thai_page else frozenset()
     )
     if thai_page and thai_numbers:
-        suspects |= _list_number(text, words)
+        suspects |= _list_number(text, words) | _page_number(text, words)
     for run in _digit_runs(words, line.bbox.height, thai_page, suspects):
         found = re.compile(r"\s*".join(re.escape(w.text) for w in run)).search(text, cursor)
         if found is None:
@@ -901,6 +984,11 @@ class TesseractEngine:
                 start = None if margin is None else _unread_from(image, line, words, margin)
                 if i not in drop and start is not None:
                     lines[i] = self._reread_from(image, line, start) or lines[i]
+            kept_lines = [ln for i, (ln, _) in enumerate(lines) if i not in drop]
+            for band in missed_bands(image, kept_lines):
+                found = self._read_missed(image, band, len(lines) + 1, kept_lines)
+                if found is not None:
+                    lines.append(found)
         if self.config.second_digit_reading:
             # the page's own certain digits, learnt line by line, help read the doubtful ones;
             # a line with a run left unread is read again once the whole page has taught them
@@ -928,10 +1016,36 @@ class TesseractEngine:
                 )
             lines = read
         _join_leader_lines(lines, drop)
-        kept = [ln for i, (ln, _) in enumerate(lines) if i not in drop]
+        kept = in_reading_order([ln for i, (ln, _) in enumerate(lines) if i not in drop])
         if angle:  # boxes of the straightened page, back in the page's own coordinates
             kept = [_unrotated(ln, angle, image.width, image.height) for ln in kept]
         return lines_to_tsv(replace(page, lines=tuple(kept)), page_no)
+
+    def _read_missed(
+        self, image: Image.Image, band: BBox, number: int, lines: list[Line]
+    ) -> _Read | None:
+        """A line of ink Tesseract gave no line for (:func:`missed_bands`), read alone (psm 7),
+        what it read over a dot leader made points. Kept where Tesseract is sure of it
+        (:data:`MISSED_SURE`), it has letters, and it is not a line already read (a line whose
+        box Tesseract drew short of its ink)."""
+        read = self._read_region(image, band, band, number)
+        if read is None:
+            return None
+        line, words = mark_leaders(image, *read)
+        letters = _letters_only(line.text)
+        if (
+            line.confidence is None
+            or line.confidence < MISSED_SURE
+            or len(letters) < 3
+            or any(
+                SequenceMatcher(None, letters, _letters_only(other.text), autojunk=False).ratio()
+                > 0.8
+                for other in lines
+                if other.bbox and abs(other.bbox.y0 - band.y0) < 3 * band.height
+            )
+        ):
+            return None
+        return line, words
 
     def _reread_from(self, image: Image.Image, line: Line, x: int) -> _Read | None:
         """Re-read a line from ``x`` on, where Tesseract left ink unread before it or inside it

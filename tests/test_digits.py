@@ -295,6 +295,17 @@ def test_a_list_number_at_a_line_start_is_read_as_the_thai_digits_the_page_write
     assert second.text == f"{expected} นโยบาย"
 
 
+def test_a_page_number_between_dashes_is_read_as_the_thai_digits_the_page_writes():
+    from pipeline.ocr import _second_digit_reading
+
+    # - ๒ - read as - ไต - at the top of a page
+    image = Image.new("L", (1400, 140), 255)
+    tokens = [("-", "-", 0.9), (" ", "", 1), ("ไต", "๒", 0.8), (" ", "", 1), ("-", "-", 0.9)]
+    line, words = _line_of(image, tokens)
+    assert _second_digit_reading(image, line, words, thai_numbers=True)[0].text == "- ๒ -"
+    assert _second_digit_reading(image, line, words, thai_numbers=False)[0].text == "- ไต -"
+
+
 def test_a_digit_the_fonts_cannot_tell_apart_is_read_where_the_page_own_digits_confirm_it(
     monkeypatch,
 ):

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline.layout import chars_to_lines
+from pipeline.layout import Word, chars_to_lines
 from pipeline.model import BBox, Line, Page
 from pipeline.ocr import annotate_lines, find_mark_lines, lines_to_tsv, parse_tesseract_tsv
 
@@ -865,3 +865,101 @@ def test_a_speck_read_as_a_bar_is_dropped_and_a_bar_as_tall_as_the_letters_kept(
     # a bar as tall as the letters is a bar
     tall = annotate_lines(line(398, 44), "นางบุญเรือน | แก้วใส กรรมการ\n")
     assert [ln.text for ln in parse_tesseract_tsv(tall, 1).lines] == ["นางบุญเรือน | แก้วใส กรรมการ"]
+
+
+def _drawn_page(texts, skip=()):
+    """A page with ``texts`` drawn one under another in Laksaman, and a Line for each but those
+    whose index is in ``skip`` (lines Tesseract dropped)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.digits import thai_font_files
+
+    path = next(f for f in thai_font_files() if f.name == "Laksaman.ttf")
+    font = ImageFont.truetype(str(path), 50)
+    image = Image.new("L", (1600, 200 + 110 * len(texts)), 255)
+    draw = ImageDraw.Draw(image)
+    lines = []
+    for k, text in enumerate(texts):
+        y = 100 + 110 * k
+        draw.text((120, y), text, fill=0, font=font)
+        x0, y0, x1, y1 = draw.textbbox((120, y), text, font=font)
+        if k not in skip:
+            lines.append(Line(k + 1, text, text, BBox(x0, y0, x1, y1), 0.95))
+    return image, lines
+
+
+def _has_laksaman() -> bool:
+    from pipeline.digits import thai_font_files
+
+    return any(f.name == "Laksaman.ttf" for f in thai_font_files())
+
+
+@pytest.mark.skipif(not _has_laksaman(), reason="needs fonts-thai-tlwg (make setup installs it)")
+def test_a_line_tesseract_dropped_is_found_as_a_band_of_ink_no_line_covers():
+    from PIL import ImageDraw
+
+    from pipeline.ocr import missed_bands
+
+    texts = [
+        "ลงชื่อ........................ผู้จดบันทึกการประชุม",
+        "(นางสาวสุภาวดี มาลัย)",
+        "ลงชื่อ........................ผู้ตรวจบันทึกการประชุม",
+        "(นายวิเชียร พรมมา)",
+    ]
+    image, lines = _drawn_page(texts, skip={1})
+    (band,) = missed_bands(image, lines)
+    assert band.y0 >= lines[0].bbox.y1 - 10 and band.y1 <= lines[1].bbox.y0 + 10
+    assert 110 <= band.x0 <= 130
+    # every line read: nothing is missed; a dark page edge is no line
+    image, lines = _drawn_page(texts)
+    ImageDraw.Draw(image).rectangle((0, 0, 30, image.height), fill=0)
+    assert missed_bands(image, lines) == []
+
+
+def test_lines_are_put_in_reading_order_where_one_lies_wholly_below_the_next():
+    from pipeline.ocr import in_reading_order
+
+    def at(n, x0, y0, x1, y1):
+        return Line(n, f"line {n}", f"line {n}", BBox(x0, y0, x1, y1), 0.9)
+
+    # Tesseract gave the name under a signature line before it; a dropped line read later
+    sign, name, role = (
+        at(1, 330, 1438, 1480, 1549),
+        at(2, 326, 1526, 748, 1600),
+        at(3, 326, 1611, 759, 1661),
+    )
+    missed = at(4, 326, 1000, 900, 1080)
+    first = at(5, 326, 900, 1500, 980)
+    order = in_reading_order([first, name, sign, role, missed])
+    assert [ln.number for ln in order] == [5, 4, 1, 2, 3]
+    # cells of one row beside each other keep their order, though one sits a little lower
+    left, right = at(1, 300, 700, 800, 780), at(2, 900, 690, 1500, 770)
+    assert in_reading_order([right, left]) == [right, left]
+
+
+@pytest.mark.parametrize(
+    ("read", "conf", "kept"),
+    [
+        ("(นางสาวสุภาวดี มาลัย)", 0.93, True),
+        # Tesseract unsure of what it read there: noise, not a line
+        (", | ลั5จอว25", 0.33, False),
+        # the line above again (its box drawn short of its ink): not a second time
+        ("ลงชื่อ....ผู้จดบันทึกการประชุม", 0.95, False),
+    ],
+)
+def test_a_dropped_line_read_alone_is_kept_when_sure_and_new(monkeypatch, read, conf, kept):
+    from PIL import Image
+
+    from pipeline.config import OcrConfig
+    from pipeline.ocr import TesseractEngine
+
+    def region(self, image, top, base, number):
+        line = Line(number, read, read, top, conf)
+        return line, [Word(read, top.x0, top.y0, top.x1, top.y1, conf)]
+
+    monkeypatch.setattr(TesseractEngine, "_read_region", region)
+    above = Line(1, "ลงชื่อ....ผู้จดบันทึกการประชุม", "", BBox(320, 1522, 1560, 1651), 0.92)
+    band = BBox(324, 1652, 900, 1700)
+    image = Image.new("L", (2000, 2000), 255)
+    found = TesseractEngine(OcrConfig())._read_missed(image, band, 2, [above])
+    assert (found is not None) == kept
