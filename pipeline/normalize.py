@@ -89,6 +89,9 @@ PAGE_NUMBER = re.compile(
 )
 #: A continuation marker at a page end: "/9. นายสมคิด.....", "/ฝ่ายเลขาฯ....", "/ซึ่งมีกิจกรรม...".
 CONTINUATION = re.compile(r"^/\s*\S.{0,60}?\.{3,}\s*$")
+#: The same marker as OCR gives it where it lost the dots (a dot leader read as nothing): a
+#: short line that opens with a slash, at a page's end only ("/๙. นายสมคิด").
+CONTINUATION_AT_END = re.compile(r"^/\s*\S.{0,60}$")
 #: The same marker glued to the end of a body line: "... ณ จวนผู้ว่าราชการ /จังหวัดปทุมธานี.....".
 TRAILING_CONTINUATION = re.compile(r"\s+/\s*\S[^/]{0,60}?\.{3,}\s*$")
 #: A ruling made of dashes, underscores, equals signs or dots (table borders, blank signature lines).
@@ -159,15 +162,24 @@ def drop_trailing_speck(line: Line, text: str) -> tuple[Line, str]:
 PAGE_NUMBER_ZONE = 2
 
 
-def is_furniture(text: str, page_edge: bool = True) -> bool:
+def is_furniture(text: str, page_edge: bool = True, page_end: bool = False) -> bool:
     """True for a line that is page furniture, not content. A bare number is a page number only
     at the top or bottom of a page (``page_edge``); elsewhere it is text (a wrapped "ครั้งที่ 2").
+    At the bottom (``page_end``), a short line opening with a slash is a continuation marker
+    though OCR lost its dots.
 
     >>> [is_furniture(s) for s in ["-2-", "/9. นายสมคิด.....", "หน้า 3", "9. นายสมคิด ร้อยวงศ์"]]
     [True, True, True, False]
+    >>> is_furniture("/9. นายสมคิด", page_end=True), is_furniture("/9. นายสมคิด")
+    (True, False)
     """
     t = text.strip()
-    return bool((page_edge and PAGE_NUMBER.match(t)) or CONTINUATION.match(t) or RULING.match(t))
+    return bool(
+        (page_edge and PAGE_NUMBER.match(t))
+        or CONTINUATION.match(t)
+        or (page_end and CONTINUATION_AT_END.match(t))
+        or RULING.match(t)
+    )
 
 
 def strip_trailing_continuation(text: str) -> str:
@@ -185,6 +197,7 @@ def normalize_line(
     ocr: bool = False,
     page_edge: bool = True,
     typed: bool = False,
+    page_end: bool = False,
 ) -> Line:
     """One line's normalised text. ``typed`` (a plain-text file): runs of spaces between words
     are column gaps and become tabs, as the layout of a PDF or scan gives them."""
@@ -203,7 +216,7 @@ def normalize_line(
             line = replace(line, repaired=repaired + restored)
     if not config.drop_furniture:
         return replace(line, text=text)
-    if is_furniture(text, page_edge):
+    if is_furniture(text, page_edge, page_end):
         return replace(line, text=text, furniture=True)
     return replace(line, text=strip_trailing_continuation(text))
 
@@ -215,7 +228,14 @@ def normalize_page(page: Page, config: NormalizeConfig) -> Page:
     return replace(
         page,
         lines=tuple(
-            normalize_line(ln, config, ocr, i in edge, typed=page.origin == "text")
+            normalize_line(
+                ln,
+                config,
+                ocr,
+                i in edge,
+                typed=page.origin == "text",
+                page_end=i >= n - PAGE_NUMBER_ZONE,
+            )
             for i, ln in enumerate(page.lines)
         ),
     )

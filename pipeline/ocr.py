@@ -30,7 +30,7 @@ from pipeline.digits import (
     SEPARATORS,
     THAI_DIGITS,
     PageDigits,
-    otsu_threshold,
+    histogram_threshold,
     read_digit_run,
     true_runs,
 )
@@ -590,8 +590,8 @@ def missed_bands(image: Image.Image, lines: list[Line]) -> list[BBox]:
     height = sorted(b.height for b in boxes)[len(boxes) // 2]
     left = max(0, min(b.x0 for b in boxes) - height)
     right = min(image.width, max(b.x1 for b in boxes) + height)
-    pixels = np.asarray(image.convert("L").crop((left, 0, right, image.height)))
-    ink = pixels < otsu_threshold(pixels)
+    column = image.convert("L").crop((left, 0, right, image.height))
+    ink = np.asarray(column) < histogram_threshold(column.histogram())
     out = []
     for y0, y1 in true_runs(ink.sum(axis=1) > 3):
         tall = y1 - y0

@@ -78,6 +78,26 @@ def test_not_furniture(text):
     assert not is_furniture(normalize_text(text))
 
 
+def test_a_continuation_marker_whose_dots_ocr_lost_is_furniture_at_a_page_end_only():
+    from pipeline.config import NormalizeConfig
+    from pipeline.model import BBox, Line, Page
+    from pipeline.normalize import normalize_page
+
+    def page(*texts):
+        lines = tuple(
+            Line(k, t, t, BBox(300, 100 * k, 1500, 100 * k + 60), 0.93)
+            for k, t in enumerate(texts, start=1)
+        )
+        return normalize_page(Page(1, 2480, 3508, "ocr", lines), NormalizeConfig())
+
+    body = ["ผู้เข้าร่วมประชุม", "๗. นางสาวบังอร มณีฤทธิ์", "๘. นายภูมิศักดิ์ ศรีเทพ", "ก", "ข", "ค"]
+    end = page(*body, "/๙. นายสมคิด")
+    assert end.lines[-1].furniture and not any(ln.furniture for ln in end.lines[:-1])
+    # a line opening with a slash in the body is content (a list of plans: "/ แผนงาน...")
+    middle = page("/๙. นายสมคิด", *body)
+    assert not middle.lines[0].furniture
+
+
 def test_trailing_continuation_is_cut():
     line = normalize_text("นำเมล็ดถั่วไปปลูก ณ จวนผู้ว่าราชการ /จังหวัดปทุมธานี.....")
     assert strip_trailing_continuation(line) == "นำเมล็ดถั่วไปปลูก ณ จวนผู้ว่าราชการ"
