@@ -68,6 +68,9 @@ STEPS: tuple[Callable[[str], str], ...] = (
     thai_digits_to_arabic,
     canonical_dots,
     compose_thai,
+    # again: pythainlp may put a tone mark before PHINTHU, which NFC orders after it, so a
+    # second pass would change the text
+    unicode_nfc,
 )
 
 

@@ -35,7 +35,14 @@ from pipeline.digits import (
     true_runs,
 )
 from pipeline.errors import MissingComponentError, OcrError
-from pipeline.layout import Word, make_line, tab_at_stops, token_boxes, token_word_spans
+from pipeline.layout import (
+    Word,
+    join_words,
+    make_line,
+    tab_at_stops,
+    token_boxes,
+    token_word_spans,
+)
 from pipeline.leaders import mark_leaders
 from pipeline.model import BBox, Line, Page
 from pipeline.preprocess import prepare, unrotate_box
@@ -266,6 +273,73 @@ def _without_low_bars(words: list[Word]) -> list[Word]:
     return [w for w in words if not (w.text == "|" and w.y1 - w.y0 < 0.5 * letter)]
 
 
+def _follower(ch: str) -> bool:
+    """A Thai vowel or mark that comes after its consonant (ะ า ำ, the marks above and below):
+    no word begins with one."""
+    return bool(ch) and ("\u0e30" <= ch <= "\u0e3a" or "\u0e45" <= ch <= "\u0e4e")
+
+
+def _without_doubles(text: str, words: list[Word]) -> tuple[str, list[Word]]:
+    """The line's text and words without a cluster Tesseract read twice: two runs of up to three
+    words side by side, with the same texts, whose extents overlap by half the narrower one or
+    more are one piece of ink (``ข้อมูล ข้ ข้อเสนอแนะ``, the ข้ of ข้อเสนอ boxed twice; ``ที่ ที่
+    ปท``). The run that is a token of its own goes, else one that would begin a token with a
+    vowel that follows its consonant (``ประ ะมาณ``), else the one Tesseract is less sure of, from
+    the words and from the text."""
+    spans = token_word_spans(text, words)
+    if spans is None:
+        return text, words
+    drop: set[int] = set()
+    glue: set[int] = set()
+    k = 0
+    while k < len(words):
+        for n in (3, 2, 1):  # a cluster of up to three words read twice (ท ี ่ for ที่)
+            first, second = words[k : k + n], words[k + n : k + 2 * n]
+            if len(second) < n or [w.text for w in first] != [w.text for w in second]:
+                continue
+            one = (min(w.x0 for w in first), max(w.x1 for w in first))
+            two = (min(w.x0 for w in second), max(w.x1 for w in second))
+            overlap = min(one[1], two[1]) - max(one[0], two[0])
+            if overlap >= 0.5 * min(one[1] - one[0], two[1] - two[0]) > 0:
+                # the run that is a token of its own goes (the word keeps its letters: "ประ
+                # ะมาณ" is ประมาณ), else the one Tesseract is less sure of
+                alone = [(start, start + n) in spans for start in (k, k + n)]
+                # a token cannot begin with a vowel that follows its consonant: "ประ ะมาณ"
+                follows = [
+                    any(a == start for a, _ in spans) and _follower(words[start].text[:1])
+                    for start in (k, k + n)
+                ]
+                sure = [sum(w.conf or 0 for w in run) / n for run in (first, second)]
+                if alone[0] != alone[1]:
+                    start = k if alone[0] else k + n
+                elif follows[0] != follows[1]:
+                    start = k if follows[0] else k + n
+                else:
+                    start = k if sure[0] <= sure[1] else k + n
+                drop.update(range(start, start + n))
+                if start == k + n and any(b == k + n for _, b in spans):
+                    glue.add(k + n)  # the double sat where one token ends and the next begins
+                k += 2 * n - 1
+                break
+        k += 1
+    if not drop:
+        return text, words
+    # the line's spacing (tabs) kept where the tokens are the same; a token whose head was the
+    # double of the token before joins it ("ประ ะมาณ" is ประมาณ)
+    out, cursor = text, 0
+    for old, (a, b) in zip(text.split(), spans, strict=True):
+        new = "".join(words[i].text for i in range(a, b) if i not in drop)
+        at = out.index(old, cursor)
+        end = at + len(old)
+        if not new:  # the whole token goes, with the whitespace after it
+            end = len(out) - len(out[end:].lstrip()) if out[end:].strip() else end
+        elif a in glue:
+            at = len(out[:at].rstrip())
+        out = out[:at] + new + out[end:]
+        cursor = at + len(new)
+    return out.strip(), [w for i, w in enumerate(words) if i not in drop]
+
+
 def parse_tesseract_words(tsv: str, page_no: int) -> tuple[Page, list[list[Word]]]:
     """Build a :class:`Page` from Tesseract's TSV, with the words (and their confidences) of each
     of its lines.
@@ -311,6 +385,13 @@ def parse_tesseract_words(tsv: str, page_no: int) -> tuple[Page, list[list[Word]
             if key in line_text:
                 said, where, sure = line_text[key]
                 line_text[key] = (LONE_BAR.sub("", said).strip(), where, sure)
+        if words:
+            said = line_text[key][0] if key in line_text else join_words(words, 1.0)
+            undoubled, kept = _without_doubles(said, words)
+            if len(kept) < len(words):
+                words = kept
+                if key in line_text:
+                    line_text[key] = (undoubled, *line_text[key][1:])
         line_words.append(words)
         if words:
             line = make_line(

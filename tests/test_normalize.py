@@ -39,6 +39,7 @@ def test_normalize_text(text, expected):
     )
 )
 @example("0\u0e4d\u0e45")  # found by hypothesis: LAKKHANGYAO becomes SARA AA, then SARA AM
+@example("0\u0e48\u0e34\u0e3a")  # found by hypothesis: a tone mark put before PHINTHU, NFC after
 def test_normalize_is_idempotent(text):
     once = normalize_text(text)
     assert normalize_text(once) == once

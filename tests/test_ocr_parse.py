@@ -867,6 +867,62 @@ def test_a_speck_read_as_a_bar_is_dropped_and_a_bar_as_tall_as_the_letters_kept(
     assert [ln.text for ln in parse_tesseract_tsv(tall, 1).lines] == ["นางบุญเรือน | แก้วใส กรรมการ"]
 
 
+def test_a_cluster_tesseract_read_twice_is_read_once():
+    head = (
+        "1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t",
+        "4\t1\t1\t1\t1\t0\t315\t1425\t900\t105\t-1\t",
+    )
+    # the ข้ of ข้อเสนอแนะ boxed twice (566-619 and 583-641): ข้อมูล ข้ ข้อเสนอแนะ
+    words = [
+        ("ข้อมูล", 417, 131, 97),
+        ("ข้", 566, 53, 96),
+        ("ข้", 583, 58, 97),
+        ("อเสนอแนะ", 658, 300, 97),
+    ]
+    rows = [
+        f"5\t1\t1\t1\t1\t{k}\t{x}\t1441\t{w}\t63\t{c}\t{t}"
+        for k, (t, x, w, c) in enumerate(words, 1)
+    ]
+    plain = tsv(*head, *rows)
+    assert [ln.text for ln in parse_tesseract_tsv(plain, 1).lines] == ["ข้อมูล ข้อเสนอแนะ"]
+    annotated = annotate_lines(plain, "ข้อมูล ข้ ข้อเสนอแนะ\n")
+    assert [ln.text for ln in parse_tesseract_tsv(annotated, 1).lines] == ["ข้อมูล ข้อเสนอแนะ"]
+    # ท ี ่ read twice, the second time a little to the right: "ที่ ที่ ปท"
+    words = [
+        ("ท", 1112, 21, 93),
+        ("ี", 1132, 14, 93),
+        ("่", 1145, 18, 93),
+        ("ท", 1129, 34, 93),
+        ("ี", 1154, 25, 93),
+        ("่", 1178, 25, 93),
+        ("ปท", 1225, 67, 96),
+    ]
+    rows = [
+        f"5\t1\t1\t1\t1\t{k}\t{x}\t2465\t{w}\t95\t{c}\t{t}"
+        for k, (t, x, w, c) in enumerate(words, 1)
+    ]
+    annotated = annotate_lines(tsv(*head, *rows), "ที่ ที่ ปท\n")
+    assert [ln.text for ln in parse_tesseract_tsv(annotated, 1).lines] == ["ที่ ปท"]
+    # a vowel boxed twice where Tesseract cut a word in two: the word is whole again
+    from pipeline.ocr import _without_doubles
+
+    cut = [
+        Word("ป", 100, 0, 120, 40, 0.9),
+        Word("ร", 120, 0, 140, 40, 0.9),
+        Word("ะ", 140, 0, 160, 40, 0.9),
+        Word("ะ", 150, 0, 168, 40, 0.9),
+        Word("มาณ", 170, 0, 230, 40, 0.9),
+    ]
+    assert _without_doubles("ประ ะมาณ", cut)[0] == "ประมาณ"
+    # the same word twice, apart (a word written twice), stays
+    words = [("มี", 300, 60, 95), ("มี", 400, 60, 95)]
+    rows = [
+        f"5\t1\t1\t1\t1\t{k}\t{x}\t1441\t{w}\t63\t{c}\t{t}"
+        for k, (t, x, w, c) in enumerate(words, 1)
+    ]
+    assert [ln.text for ln in parse_tesseract_tsv(tsv(*head, *rows), 1).lines] == ["มี มี"]
+
+
 def _drawn_page(texts, skip=()):
     """A page with ``texts`` drawn one under another in Laksaman, and a Line for each but those
     whose index is in ``skip`` (lines Tesseract dropped)."""
