@@ -819,13 +819,23 @@ def _dash(word: Word) -> bool:
 _MONTH_NAMES = frozenset(
     [*thai_full_months, *thai_abbr_months, *(m.replace(".", "") for m in thai_abbr_months)]
 )
+#: Thai vowels and marks above and below the letters, which OCR drops and adds at will.
+_ABOVE_BELOW = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+#: The month names as OCR may give them, their marks left out ("ก้นยายน" for กันยายน).
+_BARE_MONTHS = frozenset(_ABOVE_BELOW.sub("", m) for m in _MONTH_NAMES)
+
+
+def _month_name(token: str) -> bool:
+    return token in _MONTH_NAMES or _ABOVE_BELOW.sub("", token) in _BARE_MONTHS
 
 
 def _day_before_month(text: str, words: list[Word]) -> frozenset[int]:
-    """The indexes of the words of a token of one to three Thai letters, one of which Tesseract
-    doubts, right before a month name: where a day of the month belongs (``วฒ กันยายน`` for
-    ๑๗ กันยายน in a face whose digits Tesseract reads poorly). The glyph reader decides; a word
-    of letters does not read as digits with the likeness it asks of a run with no Thai digit."""
+    """The indexes of the words of a token right before a month name (its marks as OCR gave
+    them: ``ก้นยายน``), where a day of the month belongs: one to three Thai letters, one of
+    which Tesseract doubts (``วฒ กันยายน`` for ๑๗ กันยายน in a face whose digits Tesseract
+    reads poorly), or one to three Latin letters or digits (``mo`` for ๓๐, however sure). The
+    glyph reader decides; letters do not read as digits with the likeness it asks of a run
+    with no Thai digit."""
     spans = token_word_spans(text, words)
     if spans is None:
         return frozenset()
@@ -834,10 +844,15 @@ def _day_before_month(text: str, words: list[Word]) -> frozenset[int]:
         k
         for t, (token, (a, b)) in enumerate(zip(tokens, spans, strict=True))
         if t + 1 < len(tokens)
-        and tokens[t + 1] in _MONTH_NAMES
+        and _month_name(tokens[t + 1])
         and 1 <= len(token) <= 3
-        and _thai_letters(token) == len(token)
-        and any(w.conf is not None and w.conf < LATIN_DOUBT for w in words[a:b])
+        and (
+            (
+                _thai_letters(token) == len(token)
+                and any(w.conf is not None and w.conf < LATIN_DOUBT for w in words[a:b])
+            )
+            or (_latin_letters(token) and all(ch.isascii() and ch.isalnum() for ch in token))
+        )
         for k in range(a, b)
     )
 

@@ -262,6 +262,10 @@ def test_letters_tesseract_doubts_where_a_day_stands_before_a_month_are_read_as_
     tokens = [("ที่", "ที่", 0.93), (" ", "", 1), ("ว", "๑", 0.81), ("ฒ", "๗", 0.23)]
     line, words = _line_of(image, [*tokens, (" ", "", 1), ("กันยายน", "กันยายน", 0.93)])
     assert _second_digit_reading(image, line, words)[0].text == "ที่ ๑๗ กันยายน"
+    # ๓๐ read as Latin "mo" (0.95) before a month whose marks OCR garbled
+    image = Image.new("L", (1400, 140), 255)
+    line, words = _line_of(image, [("mo", "๓๐", 0.95), (" ", "", 1), ("ก้นยายน", "กันยายน", 0.9)])
+    assert _second_digit_reading(image, line, words)[0].text == "๓๐ ก้นยายน"
     # a short word before a month, which Tesseract doubts, but whose glyphs are letters, stays
     image = Image.new("L", (1400, 140), 255)
     line, words = _line_of(image, [("ณ", "ณ", 0.5), (" ", "", 1), ("กันยายน", "กันยายน", 0.93)])
