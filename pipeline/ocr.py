@@ -785,6 +785,8 @@ def _digit_runs(
             all(ch in THAI_DIGITS or ch in SEPARATORS for ch in w.text)
             or (thai_page and (_digit_lookalike(w) or _mixed_digits(w.text)))
             or i in mixed
+            # a slash read as "!" or "|" inside a run (๑!๒๕๐๓): the glyph reader reads the mark
+            or (bool(run) and w.text in _SLASH_LOOKALIKES)
         )
         if fits and (not run or w.x0 - run[-1].x1 < height):
             run.append(w)
@@ -793,7 +795,7 @@ def _digit_runs(
         run = [w] if fits else []
     runs.append(run)
     # a dash before or after a number is a bullet or a range's, not part of it
-    trimmed = [list(dropwhile(_dash, reversed(list(dropwhile(_dash, r))))) for r in runs]
+    trimmed = [list(dropwhile(_end_mark, reversed(list(dropwhile(_end_mark, r))))) for r in runs]
     return [r[::-1] for r in trimmed if any(ch not in SEPARATORS for w in r for ch in w.text)]
 
 
@@ -810,8 +812,13 @@ def _mixed_digits(text: str) -> bool:
     )
 
 
-def _dash(word: Word) -> bool:
-    return set(word.text) <= {"-"}
+#: What Tesseract reads a date's slash as, where it does not read a slash.
+_SLASH_LOOKALIKES = frozenset({"!", "|"})
+
+
+def _end_mark(word: Word) -> bool:
+    """A dash (a bullet's, a range's) or a slash look-alike: at a run's end, not part of it."""
+    return set(word.text) <= {"-"} or word.text in _SLASH_LOOKALIKES
 
 
 #: Thai month names, in full and abbreviated (with their points and without): a day stands

@@ -84,6 +84,19 @@ def test_a_slash_tesseract_missed_is_read_where_the_glyph_is_one_beyond_doubt():
     assert read_digit_run(image, read) in (None, "๒๕๖๗")
 
 
+def test_a_slash_read_as_an_exclamation_mark_inside_a_date_is_read_as_the_slash_it_is():
+    from pipeline.ocr import _second_digit_reading
+
+    image = Image.new("L", (1400, 140), 255)
+    tokens = [("๑", "๑", 0.97), ("!", "/", 0.8), ("๒๕๐๓", "๒๕๖๗", 0.9)]
+    line, words = _line_of(image, tokens)
+    assert _second_digit_reading(image, line, words)[0].text == "๑/๒๕๖๗"
+    # an exclamation mark after a number is not part of it
+    image = Image.new("L", (1400, 140), 255)
+    line, words = _line_of(image, [("๕๐", "๕๐", 0.97), ("!", "!", 0.9)])
+    assert _second_digit_reading(image, line, words)[0].text == "๕๐!"
+
+
 def test_a_glyph_like_no_digit_leaves_the_run_as_tesseract_read_it():
     image, boxes = _page("๓๒ก", "Laksaman")
     # Tesseract took the letter for a digit: the run is not re-read
