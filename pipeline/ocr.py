@@ -517,8 +517,9 @@ def _splice(first: _Read, again: _Read) -> _Read | None:
     Thai there: ``wails: ชุม`` for มติที่ประชุม, where the rest of the second reading is no better
     than the first (``ฝ้าย`` for ฝ่าย). The tokens taken are those of both readings that overlap
     the doubted word, and those that overlap them, so that both sides cover the same pixels;
-    Tesseract must be at least as sure of the second reading's words there, and no less than
-    :data:`WORD_SURE`. None where nothing is taken."""
+    Tesseract must be at least as sure of the second reading's words there as of the first's,
+    their mean no less than :data:`WORD_SURE` and none below it by more than 0.2. None where
+    nothing is taken."""
     line, words = first
     redone, rewords = again
     if _mixed_tokens(redone.text) > _mixed_tokens(line.text):
@@ -564,6 +565,8 @@ def _splice(first: _Read, again: _Read) -> _Read | None:
             or not sure
             or min(sum(sure) / len(sure), min(sure) + 0.2) < WORD_SURE
             or (before and sum(sure) / len(sure) < sum(before) / len(before))
+            # a span grown into one already taken (two doubted words under one re-read token)
+            or any(f <= max(firsts) and min(firsts) <= last for f, (last, _) in swaps.items())
         ):
             continue
         swaps[min(firsts)] = (max(firsts), sorted(seconds))
@@ -840,7 +843,8 @@ def _day_before_month(text: str, words: list[Word]) -> frozenset[int]:
     """The indexes of the words of a token right before a month name (its marks as OCR gave
     them: ``ก้นยายน``), where a day of the month belongs: one to three Thai letters, one of
     which Tesseract doubts (``วฒ กันยายน`` for ๑๗ กันยายน in a face whose digits Tesseract
-    reads poorly), or one to three Latin letters or digits (``mo`` for ๓๐, however sure). The
+    reads poorly), or one to three Latin letters, digits among them (``mo`` for ๓๐), however
+    sure. The
     glyph reader decides; letters do not read as digits with the likeness it asks of a run
     with no Thai digit."""
     spans = token_word_spans(text, words)
@@ -940,9 +944,11 @@ def _second_digit_reading(
     there (Tesseract reads a comma as a space: ``๑๐๐ ๐๐๐``), else each side on its own; a run
     with Latin look-alikes that cannot be read whole (``๘๒๖,๐๐๐YM``: the YM is บาท) is tried in
     parts: its Thai digits, and its look-alikes, each on their own. With ``page``, the page's own
-    digits help (:class:`pipeline.digits.PageDigits`). On a page that writes its numbers in
-    Thai digits (``thai_numbers``), a list number at the line's start read otherwise is tried
-    too (:func:`_list_number`). Also says whether a run was left as Tesseract read it."""
+    digits help (:class:`pipeline.digits.PageDigits`). A day before a month is tried too
+    (:func:`_day_before_month`), and on a page that writes its numbers in Thai digits
+    (``thai_numbers``) a list number at the line's start and a page number between dashes read
+    otherwise (:func:`_list_number`, :func:`_page_number`). Also says whether a run was left as
+    Tesseract read it."""
     if line.bbox is None or not words:
         return line, False
     text, cursor, unread = line.text, 0, False
