@@ -407,12 +407,13 @@ def read_digit_run(
     # the marks cut must be Tesseract's separators, in order: the tall ones the same, the small
     # ones small; Tesseract's reading of a small one is kept, but for a hyphen that is a point.
     # Where Tesseract read a space (a box " "), the glyphs must show a point or a comma there.
-    # (a mark Tesseract wrote twice in one box, "//" for the slash of a date, is one mark)
+    # (a mark Tesseract wrote twice in one box, "//" for the slash of a date, is one mark; an
+    # equals sign is a hyphen it read doubled: "=o" for the "- ๓" of a page number)
     separators = [
-        ch
+        "-" if ch == "=" else ch
         for text, _ in boxes
         for k, ch in enumerate(text)
-        if (ch in SEPARATORS or ch == " ") and not (k and text[k - 1] == ch)
+        if (ch in SEPARATORS or ch in " =") and not (k and text[k - 1] == ch)
     ]
     # a parenthesis Tesseract boxed with the digit beside it and left out of its text (๔) read
     # as one "๕" whose box holds both): it is read, being inside what Tesseract read

@@ -885,24 +885,18 @@ def _list_number(text: str, words: list[Word]) -> frozenset[int]:
     return frozenset(range(*spans[0]))
 
 
-#: A page number between dashes, alone on its line: ``- ๒ -``.
-_PAGE_NUMBER = re.compile(r"[-–]\s*(\S{1,3})\s*[-–]")
+#: A page number between dashes (which OCR may read as equals signs), alone on its line:
+#: ``- ๒ -``, ``=o =``.
+_PAGE_NUMBER = re.compile(r"[-–=]\s*[^\s\-–=]{1,3}\s*[-–=]")
 
 
 def _page_number(text: str, words: list[Word]) -> frozenset[int]:
-    """The indexes of the words of a page number between dashes, alone on its line (``- ไต -``
-    for - ๒ -), on a page that writes its numbers in Thai digits; the glyph reader decides."""
-    found = _PAGE_NUMBER.fullmatch(text.strip())
-    spans = token_word_spans(text, words)
-    if found is None or not spans:
+    """The indexes of the words between the dashes of a page number alone on its line (``- ไต
+    -`` for - ๒ -; ``=o =`` for - ๓ -, the first dash in the word), on a page that writes its
+    numbers in Thai digits; the glyph reader decides."""
+    if not _PAGE_NUMBER.fullmatch(text.strip()):
         return frozenset()
-    tokens = text.split()
-    return frozenset(
-        k
-        for token, (a, b) in zip(tokens, spans, strict=True)
-        if token == found.group(1)
-        for k in range(a, b)
-    )
+    return frozenset(k for k, w in enumerate(words) if w.text.strip("-–= "))
 
 
 def _in_mixed_tokens(text: str, words: list[Word]) -> frozenset[int]:
@@ -1104,7 +1098,8 @@ class TesseractEngine:
             page_digits, again = PageDigits(), []
             read = list(lines)
             texts = "".join(ln.text for i, (ln, _) in enumerate(lines) if i not in drop)
-            thai_numbers = sum(ch in THAI_DIGITS for ch in texts) > sum(
+            # numbers in Thai digits, as far as the page shows (a page of signatures has none)
+            thai_numbers = sum(ch in THAI_DIGITS for ch in texts) >= sum(
                 ch.isascii() and ch.isdigit() for ch in texts
             )
             for i, (line, words) in enumerate(lines):

@@ -321,6 +321,11 @@ def test_a_page_number_between_dashes_is_read_as_the_thai_digits_the_page_writes
     line, words = _line_of(image, tokens)
     assert _second_digit_reading(image, line, words, thai_numbers=True)[0].text == "- ๒ -"
     assert _second_digit_reading(image, line, words, thai_numbers=False)[0].text == "- ไต -"
+    # - ๓ - read as "=o =": the first dash inside the word, read doubled
+    image = Image.new("L", (1400, 140), 255)
+    tokens = [("=o", "- ๓", 0.29), (" ", "", 1), ("=", "-", 0.72)]
+    line, words = _line_of(image, tokens)
+    assert _second_digit_reading(image, line, words, thai_numbers=True)[0].text == "-๓ ="
 
 
 def test_a_digit_the_fonts_cannot_tell_apart_is_read_where_the_page_own_digits_confirm_it(

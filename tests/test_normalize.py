@@ -51,6 +51,7 @@ def test_normalize_is_idempotent(text):
         "-๒-",
         "- 2 -",
         "– 12 –",
+        "-๓ =",  # the second dash read as an equals sign
         "หน้า 3",
         "หน้า 3/10",
         "/๙. นายสมคิด.....",
