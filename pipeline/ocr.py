@@ -824,6 +824,9 @@ def _end_mark(word: Word) -> bool:
     return set(word.text) <= {"-"} or word.text in _SLASH_LOOKALIKES
 
 
+#: A line's tokens as runs of its words: (start, end) indexes (:func:`token_word_spans`).
+_Spans = list[tuple[int, int]]
+
 #: Thai month names, in full and abbreviated (with their points and without): a day stands
 #: before one.
 _MONTH_NAMES = frozenset(
@@ -839,18 +842,13 @@ def _month_name(token: str) -> bool:
     return token in _MONTH_NAMES or _ABOVE_BELOW.sub("", token) in _BARE_MONTHS
 
 
-def _day_before_month(text: str, words: list[Word]) -> frozenset[int]:
+def _day_before_month(tokens: list[str], spans: _Spans, words: list[Word]) -> frozenset[int]:
     """The indexes of the words of a token right before a month name (its marks as OCR gave
     them: ``ก้นยายน``), where a day of the month belongs: one to three Thai letters, one of
     which Tesseract doubts (``วฒ กันยายน`` for ๑๗ กันยายน in a face whose digits Tesseract
     reads poorly), or one to three Latin letters, digits among them (``mo`` for ๓๐), however
-    sure. The
-    glyph reader decides; letters do not read as digits with the likeness it asks of a run
-    with no Thai digit."""
-    spans = token_word_spans(text, words)
-    if spans is None:
-        return frozenset()
-    tokens = text.split()
+    sure. The glyph reader decides; letters do not read as digits with the likeness it asks of
+    a run with no Thai digit."""
     return frozenset(
         k
         for t, (token, (a, b)) in enumerate(zip(tokens, spans, strict=True))
@@ -873,13 +871,11 @@ def _day_before_month(text: str, words: list[Word]) -> frozenset[int]:
 _LIST_NUMBER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*\.?|[^\s\d\u0e50-\u0e59.]{1,2}\.)")
 
 
-def _list_number(text: str, words: list[Word]) -> frozenset[int]:
+def _list_number(tokens: list[str], spans: _Spans) -> frozenset[int]:
     """The indexes of the words of a line's first token when it stands as a list number
     (:data:`_LIST_NUMBER`) before more text, on a page that writes its numbers in Thai digits:
     where a Thai digit belongs. The glyph reader decides; a letter (``จ.`` for จังหวัด) is
     not read as a digit with the likeness it asks of a run with no Thai digit."""
-    tokens = text.split()
-    spans = token_word_spans(text, words)
     if len(tokens) < 2 or not spans or not _LIST_NUMBER.fullmatch(tokens[0]):
         return frozenset()
     return frozenset(range(*spans[0]))
@@ -899,19 +895,33 @@ def _page_number(text: str, words: list[Word]) -> frozenset[int]:
     return frozenset(k for k, w in enumerate(words) if w.text.strip("-–= "))
 
 
-def _in_mixed_tokens(text: str, words: list[Word]) -> frozenset[int]:
-    """The indexes of the words making up the tokens of ``text`` that mix Thai digits and Thai
-    letters (``๑ร๐ ร๐อร`` for ๑๐๐,๐๐๐ in a face Tesseract reads poorly): no Thai word holds a
-    digit, so they are digits read as letters, or OCR noise the glyph reader will refuse."""
-    spans = token_word_spans(text, words)
-    if spans is None:
-        return frozenset()  # the words do not spell the text
+def _in_mixed_tokens(tokens: list[str], spans: _Spans) -> frozenset[int]:
+    """The indexes of the words making up the tokens that mix Thai digits and Thai letters
+    (``๑ร๐ ร๐อร`` for ๑๐๐,๐๐๐ in a face Tesseract reads poorly): no Thai word holds a digit, so
+    they are digits read as letters, or OCR noise the glyph reader will refuse."""
     return frozenset(
         k
-        for token, (a, b) in zip(text.split(), spans, strict=True)
+        for token, (a, b) in zip(tokens, spans, strict=True)
         if any(ch in THAI_DIGITS for ch in token) and _thai_letters(token)
         for k in range(a, b)
     )
+
+
+def _suspects(text: str, words: list[Word], thai_page: bool, thai_numbers: bool) -> frozenset[int]:
+    """The indexes of the words, not read as Thai digits, that may be some all the same
+    (:func:`_in_mixed_tokens`, :func:`_day_before_month`, :func:`_list_number`,
+    :func:`_page_number`); the line's tokens are matched to its words once for all of them."""
+    found = _page_number(text, words) if thai_page and thai_numbers else frozenset()
+    spans = token_word_spans(text, words)
+    if spans is None:  # the words do not spell the text
+        return found
+    tokens = text.split()
+    found |= _in_mixed_tokens(tokens, spans)
+    if thai_page:
+        found |= _day_before_month(tokens, spans, words)
+        if thai_numbers:
+            found |= _list_number(tokens, spans)
+    return found
 
 
 def _digit_lookalike(word: Word) -> bool:
@@ -946,11 +956,7 @@ def _second_digit_reading(
     if line.bbox is None or not words:
         return line, False
     text, cursor, unread = line.text, 0, False
-    suspects = _in_mixed_tokens(text, words) | (
-        _day_before_month(text, words) if thai_page else frozenset()
-    )
-    if thai_page and thai_numbers:
-        suspects |= _list_number(text, words) | _page_number(text, words)
+    suspects = _suspects(text, words, thai_page, thai_numbers)
     for run in _digit_runs(words, line.bbox.height, thai_page, suspects):
         found = re.compile(r"\s*".join(re.escape(w.text) for w in run)).search(text, cursor)
         if found is None:
