@@ -386,7 +386,9 @@ def parse_tesseract_words(tsv: str, page_no: int) -> tuple[Page, list[list[Word]
                 said, where, sure = line_text[key]
                 line_text[key] = (LONE_BAR.sub("", said).strip(), where, sure)
         if words:
-            said = line_text[key][0] if key in line_text else join_words(words, 1.0)
+            # the words joined as make_line joins them, where Tesseract gave no line text
+            tall = sorted(w.y1 - w.y0 for w in words)[len(words) // 2] or 1.0
+            said = line_text[key][0] if key in line_text else join_words(words, tall)
             undoubled, kept = _without_doubles(said, words)
             if len(kept) < len(words):
                 words = kept
