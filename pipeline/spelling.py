@@ -13,6 +13,10 @@ for ปลัด), or one lower vowel read as the other (``ประชูม`` 
 mai ek or mai tho, or swapping them, was tried: it also made wrong words (``ที่ม`` -> ทีม, ``คู้``
 -> คู่ for กู้) and left two samples worse, so it is not done.
 
+SARA AM is read as SARA AA, its NIKHAHIT lost (``ย้า`` for ย้ำ, ``กาหนด`` for กำหนด) or read as
+mai tho (``จ้านวน`` for จำนวน, ``อ้าเภอ`` for อำเภอ): a word may be matched with ำ for either, at
+the same cost (not in a word of two letters: ``ค้า`` stays, not คำ).
+
 Person names (after นาย, นาง, นางสาว, ... and the surname after them) are never touched; digits,
 Latin and punctuation are not Thai runs and are left alone. Upper vowels are not put back: tried,
 it wrote more wrong vowels (into names, OCR garbage) than it restored.
@@ -48,6 +52,13 @@ UNKNOWN_COST = 22.0
 _SPURIOUS = frozenset("\u0e38\u0e39\u0e4a\u0e4b")
 #: Marks OCR reads as the other of a pair: the short and long lower vowels, mai ek and mai tho.
 _CONFUSED = {"\u0e38": "\u0e39", "\u0e39": "\u0e38"}
+#: SARA AM and what OCR reads for it, its NIKHAHIT lost (``ย้า`` for ย้ำ, ``จานวน``) or read as
+#: mai tho (``จ้านวน`` for จำนวน, ``อ้าเภอ`` for อำเภอ): matched as ำ at the cost of a changed mark.
+SARA_AM, SARA_AA, MAI_THO = "\u0e33", "\u0e32", "\u0e49"
+#: The fewest letters read (mark included) for a word with a changed mark, by the change's kind
+#: (see :func:`_spelled`; a mark put in by default): the word spelled has three or more letters,
+#: two where a mark is put in (``ที่``), never one (``บ่``).
+_SHORTEST = {"": 3, "=": 3, "~": 4}
 _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 #: A name title; the token it starts and the next token (the surname) are names, not words.
 _TITLE = re.compile(
@@ -162,8 +173,9 @@ class MarkRepairer:
     def _matches(self, run: str, start: int) -> list[tuple[int, int, str, float]]:
         """Words starting at ``start``: (end, where a mark was changed or -1, the change, cost),
         with at most one mark put in, dropped (:data:`_SPURIOUS`) or swapped for its pair
-        (:data:`_CONFUSED`); a changed mark costs :data:`DROP_COST` more. The change is the mark
-        put in, "" for one dropped, "=" and the mark for one swapped (see :func:`_spelled`).
+        (:data:`_CONFUSED`), or a SARA AM read as า or ้า; a changed mark costs :data:`DROP_COST`
+        more. The change is the mark put in, "" for one dropped, "=" and the mark for one swapped,
+        "~" and ำ for ้า read for it (see :func:`_spelled`).
 
         A mark is never put next to another tone mark (a syllable has one), and never makes a
         word of a single letter (``บ่``): too short to tell a dropped mark from a real reading.
@@ -178,12 +190,8 @@ class MarkRepairer:
         stack: list[tuple[Any, int, int, str]] = [(root, start, -1, "") for root in self.roots]
         while stack:
             node, pos, at, mark = stack.pop()
-            # a changed mark makes a word of three letters or more (two with a mark put in)
-            if (
-                node.end
-                and pos > start
-                and (at < 0 or pos - start >= (2 if mark and mark[0] != "=" else 3))
-            ):
+            # a changed mark makes a word of three letters or more
+            if node.end and pos > start and (at < 0 or pos - start >= _SHORTEST.get(mark[:1], 2)):
                 cost = node_costs.get(id(node))
                 if cost is None:
                     word = _spelled(run, start, pos, at, mark)
@@ -202,6 +210,18 @@ class MarkRepairer:
                     other = _CONFUSED.get(ch)
                     if other is not None and (child := children.get(other)) is not None:
                         stack.append((child, pos + 1, pos, "=" + other))  # ประชูม for ประชุม
+                    if (
+                        ch == SARA_AA or (ch == MAI_THO and run[pos + 1 : pos + 2] == SARA_AA)
+                    ) and (child := children.get(SARA_AM)) is not None:
+                        # ย้า for ย้ำ; จ้านวน for จำนวน
+                        stack.append(
+                            (
+                                child,
+                                pos + 1 + (ch == MAI_THO),
+                                pos,
+                                ("=" if ch == SARA_AA else "~") + SARA_AM,
+                            )
+                        )
             # a word starts with a letter; a tone mark follows a consonant or vowel
             if (
                 at < 0
@@ -220,14 +240,16 @@ class MarkRepairer:
 
 def _spelled(run: str, start: int, end: int, at: int, mark: str) -> str:
     """The word a match of ``run[start:end]`` stands for: as read (``at`` < 0), with the mark at
-    ``at`` dropped (``mark`` ""), swapped (``mark`` "=" and the other) or ``mark`` put in
-    before ``at``."""
+    ``at`` dropped (``mark`` ""), swapped (``mark`` "=" and the other), the two at ``at``
+    swapped for one (``mark`` "~" and it) or ``mark`` put in before ``at``."""
     if at < 0:
         return run[start:end]
     if not mark:
         return run[start:at] + run[at + 1 : end]
     if mark[0] == "=":
         return run[start:at] + mark[1] + run[at + 1 : end]
+    if mark[0] == "~":
+        return run[start:at] + mark[1] + run[at + 2 : end]
     return run[start:at] + mark + run[at:end]
 
 
