@@ -105,6 +105,26 @@ RULING = re.compile(r"^[-_=.·\s]{3,}$")
 OCR_BULLET = re.compile(r"^[:=;~]\s+(?=\S)")
 #: Tesseract's confidence below which a line is noise (dust, smudges, split-off marks), not text.
 NOISE_CONFIDENCE = 0.5
+#: A line less than this share of the page's usual line height is small print or a scribble.
+THIN_LINE = 0.6
+#: Below this confidence, a thin line with no two Thai letters together is noise: a signature
+#: or a smudge read as junk (``จ2 ew «&``, ``5 ห -``), a page number read wrong (``- Oe -``).
+SCRIBBLE_CONFIDENCE = 0.75
+#: Two Thai letters together (a vowel or mark between them counts): some Thai was read.
+THAI_PAIR = re.compile("[\u0e01-\u0e2e][\u0e30-\u0e3a\u0e47-\u0e4e]*[\u0e01-\u0e2e]")
+
+
+def is_scribble(line: Line, text: str, typical_height: float | None) -> bool:
+    """A thin, doubtful line with no Thai in it (:data:`THIN_LINE`, :data:`SCRIBBLE_CONFIDENCE`,
+    :data:`THAI_PAIR`): OCR noise, left out of the text like a line below :data:`NOISE_CONFIDENCE`."""
+    return (
+        typical_height is not None
+        and line.bbox is not None
+        and line.confidence is not None
+        and line.bbox.height < THIN_LINE * typical_height
+        and line.confidence < SCRIBBLE_CONFIDENCE
+        and not THAI_PAIR.search(text)
+    )
 
 
 #: A dash bullet with a speck glued to it ("-,นางบุญเรือน"): no Thai word begins with a mark.
@@ -201,15 +221,19 @@ def normalize_line(
     page_edge: bool = True,
     typed: bool = False,
     page_end: bool = False,
+    typical_height: float | None = None,
 ) -> Line:
     """One line's normalised text. ``typed`` (a plain-text file): runs of spaces between words
-    are column gaps and become tabs, as the layout of a PDF or scan gives them."""
+    are column gaps and become tabs, as the layout of a PDF or scan gives them. OCR noise
+    (:data:`NOISE_CONFIDENCE`, :func:`is_scribble` against the page's ``typical_height``) is
+    marked as furniture."""
     raw = TYPED_COLUMN_GAP.sub("\t", line.raw_text) if typed else line.raw_text
     text = normalize_text(raw) if config.thai_digits else compose_thai(raw)
     if ocr:
         text = drop_specks(fix_ocr_bullet(text))
         line, text = drop_leading_speck(*drop_trailing_speck(line, text))
-        if line.confidence is not None and line.confidence < NOISE_CONFIDENCE:
+        noise = line.confidence is not None and line.confidence < NOISE_CONFIDENCE
+        if noise or is_scribble(line, text, typical_height):
             return replace(line, text=text, furniture=True)
         if config.repair_marks:
             text, repaired = repair_marks(text)
@@ -227,6 +251,8 @@ def normalize_line(
 def normalize_page(page: Page, config: NormalizeConfig) -> Page:
     ocr = page.origin == "ocr"
     n = len(page.lines)
+    heights = sorted(ln.bbox.height for ln in page.lines if ln.bbox)
+    typical = heights[len(heights) // 2] if heights else None
     edge = {i for i in range(n) if i < PAGE_NUMBER_ZONE or i >= n - PAGE_NUMBER_ZONE}
     return replace(
         page,
@@ -238,6 +264,7 @@ def normalize_page(page: Page, config: NormalizeConfig) -> Page:
                 i in edge,
                 typed=page.origin == "text",
                 page_end=i >= n - PAGE_NUMBER_ZONE,
+                typical_height=typical,
             )
             for i, ln in enumerate(page.lines)
         ),

@@ -112,3 +112,28 @@ def test_trailing_continuation_is_cut():
 )
 def test_ocr_bullets(text, expected):
     assert fix_ocr_bullet(text) == expected
+
+
+def test_a_thin_doubtful_line_with_no_thai_is_a_scribble():
+    from pipeline.config import NormalizeConfig
+    from pipeline.model import BBox, Line, Page
+    from pipeline.normalize import normalize_page
+
+    body = [("เลิกประชุมเวลา 12.00 นาฬิกา", 110, 0.94)] * 5
+    odd = [
+        ("จ2\tew «&", 36, 0.66),  # a signature read as junk
+        ("- Oe -", 49, 0.69),  # a page number read wrong
+        ("ผู้จดรายงาน", 36, 0.66),  # thin and doubtful, but Thai: small print
+        ("1/2567", 45, 0.97),  # thin with no Thai, but sure
+        ("ew «&", 110, 0.66),  # no Thai, doubtful, but of the body's height
+    ]
+    lines = tuple(
+        Line(k, t, t, BBox(300, 150 * k, 1500, 150 * k + h), c)
+        for k, (t, h, c) in enumerate(body + odd, start=1)
+    )
+    page = normalize_page(Page(1, 2480, 3508, "ocr", lines), NormalizeConfig())
+    noise = [ln.raw_text for ln in page.lines if ln.furniture]
+    assert noise == ["จ2\tew «&", "- Oe -"]
+    # a text layer's line has no confidence: never a scribble
+    text = normalize_page(Page(1, 2480, 3508, "text", lines), NormalizeConfig())
+    assert not any(ln.furniture for ln in text.lines)
