@@ -66,16 +66,24 @@ def _fiscal_year(text: str, pattern=P.FISCAL_YEAR) -> int | None:
 def _separators_repaired(number: str) -> tuple[str, tuple[str, ...]]:
     """The digits of an amount with the separators OCR damaged put right, and flags saying so:
     a space beside a comma (``350 ,000``: ``digits_rejoined``), thousands grouped with points
-    (``85.400.000``: ``separator_misread``). Digits are never changed.
+    (``85.400.000``: ``separator_misread``); separators where no number has them (``2015.000``,
+    ``10,00``) are dropped (``digits_doubtful``). Digits are never changed.
 
     >>> _separators_repaired("85.400.000"), _separators_repaired("350 ,000.00")
     (('85,400,000', ('separator_misread',)), ('350,000.00', ('digits_rejoined',)))
+    >>> _separators_repaired("2015.000"), _separators_repaired("1,5000.50")
+    (('2015000', ('digits_doubtful',)), ('15000.50', ('digits_doubtful',)))
     """
     flags: tuple[str, ...] = ()
     if " " in number:
         number, flags = number.replace(" ", ""), ("digits_rejoined",)
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
         number, flags = number.replace(".", ","), (*flags, "separator_misread")
+    if not P.WELL_FORMED_NUMBER.fullmatch(number):
+        # no number is written so: a digit or a separator was misread. The digits stay as read,
+        # a last point before two digits as the satang, and the amount is flagged
+        number = re.sub(r"[.,](?!\d{2}$)", "", number)
+        flags = (*flags, "digits_doubtful")
     return number, flags
 
 
@@ -128,7 +136,8 @@ def extract_budgets(minutes: Minutes) -> list[BudgetLine]:
             if split and "." not in number:  # "1. 2 ล้านบาท": OCR broke "1.2" at the point
                 number, flags = f"{split[1]}.{number}", (*flags, "digits_rejoined")
             amount = parse_amount(number, m["scale"])
-            if not amount or number.startswith("0,"):  # "0,000 บาท": OCR lost the leading digit
+            if (not amount or number.startswith("0,")) and "digits_doubtful" not in flags:
+                # "0,000 บาท": OCR lost the leading digit
                 flags = (*flags, "digits_doubtful")
             spelled = P.AMOUNT_IN_WORDS.match(text, m.end("unit"))
             if spelled and not words_match_amount(spelled["words"], amount):

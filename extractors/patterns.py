@@ -386,9 +386,14 @@ AMOUNT = re.compile(
     # "85.400.000 บาท": commas OCR read as points (satang have two digits, so three after a
     # point are thousands); not before a scale word ("1.500 ล้านบาท")
     r"|\d{1,3}(?:\.\d{3})+(?![\d.,])(?!\s*(?:ล้าน|แสน|หมื่น|พัน))"
-    r"|\d+(?:\.\d{1,2})?)\s*"
+    r"|\d+(?:\.\d{1,2})?"
+    # anything else of digits and separators before บาท ("2015.000 บาท" for ๒๖๔,๐๐๐, "10,00"):
+    # OCR misread a digit or a separator; the extractor keeps the digits and flags the amount
+    r"|\d+(?:[.,]\d+)+)\s*"
     r"(?P<scale>ล้าน|แสน|หมื่น|พัน)?\s*(?P<unit>บาท)(?P<after>\S{0,12})"
 )
+#: A number written as numbers are: thousands grouped by commas or not at all, two satang digits.
+WELL_FORMED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?")
 SCALE = {"ล้าน": 1_000_000, "แสน": 100_000, "หมื่น": 10_000, "พัน": 1_000, None: 1}
 #: Digits and a point just before an amount's number, mid-sentence ("จำนวน 1. 2 ล้านบาท"): OCR
 #: broke the number at its point; not at the start of a line, where "1." is a list number.
