@@ -67,7 +67,20 @@ def _wraps(group: list[Line], line: Line, left: float, right: float, line_height
         )
     if "\t" in line.text:  # a row of cells does not continue a plain paragraph
         return False
-    return shortfall <= 0.12 * width and not centred
+    return shortfall <= 0.12 * width and not centred and not _centred_pair(prev, line)
+
+
+def _centred_pair(prev: Line, line: Line) -> bool:
+    """Is ``line`` centred under ``prev``, as the lines of a heading are (a long title, then the
+    rest of the body's name, the meeting number, the date, the venue), each its own line? It is
+    set in from both of ``prev``'s ends by the same amount, well over a line's height: a title
+    that spans the text's width seems to reach the right margin, but does not run on into the
+    line centred under it. A wrapped paragraph's next line begins where it does, or under a list
+    number, and a last line ends where its text does."""
+    assert prev.bbox and line.bbox
+    height = prev.bbox.height or 1
+    inset_left, inset_right = line.bbox.x0 - prev.bbox.x0, prev.bbox.x1 - line.bbox.x1
+    return inset_left > 1.5 * height and abs(inset_left - inset_right) < 0.5 * height
 
 
 def _label_line(line: Line, nxt: Line | None, left: float, right: float) -> bool:

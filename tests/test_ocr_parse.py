@@ -277,6 +277,22 @@ def test_an_indented_first_line_that_fills_the_width_wraps_and_a_decision_starts
     assert texts[1:] == ["ที่ประชุมมีมติเห็นชอบ 5 เสียง", "รายงานการประชุมสภาเทศบาล", "สมัยสามัญ สมัยที่ 3"]
 
 
+def test_the_lines_of_a_centred_heading_under_a_full_width_title_stay_apart():
+    # a title as wide as the text seems to reach the margin; what is centred under it is not its
+    # wrap but the next line of the heading (the body's name, the meeting number, the venue)
+    title = _line(1, "รายงานการประชุมคณะกรรมการบริหารโรงพยาบาลนาดี", (509, 311, 2180, 374))
+    number = _line(2, "ครั้งที่ 3/2566", (1150, 389, 1540, 452))
+    date = _line(3, "วันจันทร์ที่ 6 มี.ค. 2566 เวลา 13.30 - 16.30 น.", (320, 467, 2180, 530))
+    venue = _line(4, "ณ ห้องประชุมราชพฤกษ์ โรงพยาบาลนาดี", (714, 545, 1786, 608))
+    assert _paragraphs(title, number, date, venue) == [t.text for t in (title, number, date, venue)]
+    # a wrapped list item whose last line ends short of the margin still wraps
+    item = _line(
+        5, "(1) ให้ทุกหน่วยงานรายงานผลการดำเนินงานภายในวันที่ 30 ของทุกเดือน", (500, 700, 2180, 763)
+    )
+    rest = _line(6, "เพื่อรวบรวมเสนอต่อที่ประชุมครั้งต่อไป", (600, 778, 1500, 841))
+    assert len(_paragraphs(item, rest)) == 1
+
+
 def test_a_turn_reported_in_the_third_person_starts_a_new_paragraph():
     # an item title that reaches the margin, then the chair's report on the next line
     title = _line(
