@@ -6,6 +6,7 @@ idempotent (``normalize_text(normalize_text(x)) == normalize_text(x)``).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -273,7 +274,93 @@ def normalize_page(page: Page, config: NormalizeConfig) -> Page:
 
 def normalize_document(doc: Document, config: NormalizeConfig) -> Document:
     """A new document whose lines carry normalised ``text`` (``raw_text`` is kept as read)."""
-    return replace(doc, pages=tuple(normalize_page(p, config) for p in doc.pages))
+    pages = tuple(normalize_page(p, config) for p in doc.pages)
+    if config.drop_furniture:
+        pages = mark_running_lines(pages)
+    return replace(doc, pages=pages)
+
+
+# --- Running headers and footers ------------------------------------------------------------------
+#: A running header or footer is looked for among this many lines at a page's top and bottom.
+RUNNING_ZONE = 3
+#: How alike two readings of one running line are (rapidfuzz ratio, digits masked, spaces
+#: ignored): OCR reads the same line a little differently on each page.
+RUNNING_SIMILARITY = 85.0
+#: Shorter lines are not taken for running lines: a label ("ประธาน", "มติ") recurs by itself.
+RUNNING_MIN_CHARS = 8
+#: The share of the pages a line must recur on (and at least two).
+RUNNING_SHARE = 0.34
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\d+", "#", "".join(text.split()))
+
+
+def mark_running_lines(pages: tuple[Page, ...]) -> tuple[Page, ...]:
+    """The pages with their running headers and footers marked as furniture: a line among the
+    first or last :data:`RUNNING_ZONE` of a page whose reading recurs at the same edge of at least
+    :data:`RUNNING_SHARE` of the pages (and two), alike to :data:`RUNNING_SIMILARITY` with its
+    digits masked (the page number, a date) and, where the lines have boxes, at the same height
+    within half a line; on typed pages, as many lines from the edge. A header's copy on the first
+    page stays: there it is more often the document's own title. What begins a paragraph of the
+    minutes (an agenda heading, a มติ, a bullet, a list number) is never one: a page may open
+    with "มติที่ประชุม รับทราบ" as another does. Bodies print their name, the
+    meeting's number or a file name on every page; left in, they would join the text of an item
+    that runs over a page break."""
+    import numpy as np
+    from rapidfuzz import fuzz
+    from rapidfuzz.process import cdist
+
+    from pipeline.paragraphs import STARTS_NEW
+
+    if len(pages) < 2:
+        return pages
+    # (page index, line index, key, place: the line's top, or its rank from the edge)
+    found: dict[str, list[tuple[int, int, str, float]]] = {"top": [], "bottom": []}
+    for p, page in enumerate(pages):
+        body = [i for i, ln in enumerate(page.lines) if not ln.furniture and ln.text.strip()]
+        zones = {"top": body[:RUNNING_ZONE], "bottom": body[::-1][:RUNNING_ZONE]}
+        for edge, indexes in zones.items():
+            for rank, i in enumerate(indexes):
+                line = page.lines[i]
+                key = _running_key(line.text)
+                if len(key) < RUNNING_MIN_CHARS or STARTS_NEW.match(line.text):
+                    continue
+                place = float(line.bbox.y0) if line.bbox else float(rank)
+                found[edge].append((p, i, key, place))
+    need = max(2, math.ceil(RUNNING_SHARE * len(pages)))
+    marked: dict[int, set[int]] = {}
+    for edge, cands in found.items():
+        if not cands:
+            continue
+        keys = [c[2] for c in cands]
+        places = np.array([c[3] for c in cands])
+        on_page = np.array([c[0] for c in cands])
+        # all pairs at once, in rows of a few hundred (a 500-page document has 1,500 candidates)
+        for start in range(0, len(cands), 500):
+            alike = cdist(
+                keys[start : start + 500], keys, scorer=fuzz.ratio, score_cutoff=RUNNING_SIMILARITY
+            )
+            for row, (p, i, _key, place) in enumerate(cands[start : start + 500]):
+                line = pages[p].lines[i]
+                tolerance = 0.5 * line.bbox.height if line.bbox else 0.0
+                same = (alike[row] > 0) & (np.abs(places - place) <= tolerance)
+                if len(set(on_page[same].tolist())) >= need and not (edge == "top" and p == 0):
+                    marked.setdefault(p, set()).add(i)
+    if not marked:
+        return pages
+    return tuple(
+        replace(
+            page,
+            lines=tuple(
+                replace(ln, furniture=True) if i in marked.get(p, ()) else ln
+                for i, ln in enumerate(page.lines)
+            ),
+        )
+        if p in marked
+        else page
+        for p, page in enumerate(pages)
+    )
 
 
 def document_text(doc: Document) -> str:

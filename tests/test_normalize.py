@@ -137,3 +137,75 @@ def test_a_thin_doubtful_line_with_no_thai_is_a_scribble():
     # a text layer's line has no confidence: never a scribble
     text = normalize_page(Page(1, 2480, 3508, "text", lines), NormalizeConfig())
     assert not any(ln.furniture for ln in text.lines)
+
+
+def _scanned_page(number, lines):
+    from pipeline.model import BBox, Line, Page
+
+    return Page(
+        number,
+        2480,
+        3508,
+        "ocr",
+        tuple(
+            Line(k, t, t, BBox(320, y, 2100, y + 60), 0.93)
+            for k, (y, t) in enumerate(lines, start=1)
+        ),
+    )
+
+
+def test_running_headers_and_footers_are_furniture_however_ocr_read_them():
+    from pipeline.config import NormalizeConfig
+    from pipeline.model import Document
+    from pipeline.normalize import normalize_document
+
+    header = [
+        "รายงานการประชุมสภาเทศบาลตำบลบางพระ สมัยสามัญ สมัยที่ 2 ครั้งที่ 1/2566",
+        "รายงานการประชุมสภาเทศบาลตำบลบางพระ สมัยสามัญ สมัยที 2 ครั้งที่ 1/2566",  # a mark lost
+        "รายงานการประชุมสภาเทศบาลตําบลบางพระ สมัยสามัญ สมัยที่ 2 ครั้งที่ 1/2566",
+        "รายงานการประชุมสภาเทศบาลตำบลบางพระ สมัยสามัญ สมัยที่ 2 ครั้งที่ 1/2566",
+    ]
+    body = [
+        ["รายงานการประชุมสภาเทศบาลตำบลบางพระ", "ครั้งที่ 1/2566", "ผู้มาประชุม"],
+        ["มติที่ประชุม รับทราบ", "ระเบียบวาระที่ 3 เรื่องเพื่อพิจารณา", "ขอโอนงบประมาณ"],
+        ["มติที่ประชุม รับทราบ", "ระเบียบวาระที่ 4 เรื่องอื่น ๆ", "ไม่มี"],
+        ["ที่ประชุมมีมติเห็นชอบ", "เลิกประชุมเวลา 12.00 น.", "ลงชื่อ ผู้จดรายงานการประชุม"],
+    ]
+    pages = []
+    for n in range(4):
+        lines = [(300 + 100 * k, t) for k, t in enumerate(body[n])]
+        if n:  # the running header, above the body of every page but the first
+            lines.insert(0, (150, header[n]))
+        lines.append((3300, f"ไฟล์ รายงานประชุมสภา-1-2566.docx หน้า {n + 1} จาก 4"))
+        pages.append(_scanned_page(n + 1, lines))
+    doc = normalize_document(Document("d", "d.pdf", "pdf", tuple(pages)), NormalizeConfig())
+    kept = [[ln.text for ln in p.lines if not ln.furniture] for p in doc.pages]
+    assert kept == body  # "มติที่ประชุม รับทราบ" opens two pages at one height: content still
+    # a single page, or a line that recurs on too few of many pages, is left alone
+    one = normalize_document(Document("d", "d.pdf", "pdf", tuple(pages[1:2])), NormalizeConfig())
+    assert not any(ln.furniture for ln in one.pages[0].lines)
+    many = pages + [_scanned_page(n, [(300, f"ข้อความหน้า {n} ของการประชุม")]) for n in range(5, 15)]
+    doc = normalize_document(Document("d", "d.pdf", "pdf", tuple(many)), NormalizeConfig())
+    assert not any(ln.furniture for p in doc.pages for ln in p.lines if ln.text.startswith("ไฟล์"))
+
+
+def test_running_lines_of_typed_pages_are_found_by_their_place():
+    from pipeline.config import NormalizeConfig
+    from pipeline.model import Document, Line, Page
+    from pipeline.normalize import normalize_document
+
+    def page(n, texts):
+        return Page(n, None, None, "text", tuple(Line(k, t, t) for k, t in enumerate(texts, 1)))
+
+    footer = "องค์การบริหารส่วนตำบลหนองบัว โทร. 0-4412-3456"
+    pages = [
+        page(1, ["รายงานการประชุม", "ผู้มาประชุม", footer]),
+        page(2, ["ระเบียบวาระที่ 2", footer, "ไม่มี"]),  # not at the same place from the edge
+        page(3, ["ระเบียบวาระที่ 3", "ที่ประชุมรับทราบ", footer]),
+    ]
+    doc = normalize_document(Document("d", "d.txt", "txt", tuple(pages)), NormalizeConfig())
+    assert [[ln.furniture for ln in p.lines] for p in doc.pages] == [
+        [False, False, True],
+        [False, False, False],
+        [False, False, True],
+    ]
