@@ -17,7 +17,8 @@ SARA AM is read as SARA AA, its NIKHAHIT lost (``ย้า`` for ย้ำ, ``�
 mai tho (``จ้านวน`` for จำนวน, ``อ้าเภอ`` for อำเภอ): a word may be matched with ำ for either, at
 the same cost (not in a word of two letters: ``ค้า`` stays, not คำ).
 
-Person names (after นาย, นาง, นางสาว, ... and the surname after them) are never touched; digits,
+Person names (after นาย, นาง, นางสาว, ... and the surname after them, also in brackets: a
+signatory's "(นางสาวสุภาวดี มาลัย)") are never touched; digits,
 Latin and punctuation are not Thai runs and are left alone. Upper vowels are not put back: tried,
 it wrote more wrong vowels (into names, OCR garbage) than it restored.
 """
@@ -122,7 +123,7 @@ class MarkRepairer:
             if not token or token.isspace():
                 out.append(token)
                 continue
-            if name_next or _TITLE.match(token):
+            if name_next or _TITLE.match(token.lstrip("(\"“‘'")):
                 name_next = not name_next  # the title's token, then the surname
                 out.append(token)
                 continue

@@ -38,6 +38,7 @@ def test_dropped_tone_marks_are_put_back(read, meant):
         "ครั้งที่ 2 ที่ประชุมรับทราบ",  # already right: unchanged
         "นายสิทธิพล ภูสมบุญ",  # names are never touched
         "นางสาวมาลี ทองดี ผู้ช่วยเลขานุการ",
+        "(นางสาวสุภาวดี มาลัย) ผู้จดรายงานการประชุม",  # a signatory's name in brackets too
         "บัติ",  # a single-letter word (บ่) is never made
         "จากสำนี๊กงาน",  # no second tone mark next to one
         "OTOP 2,900,000 บาท (สองล้านเก้าแสนบาทถ้วน)",
