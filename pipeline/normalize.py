@@ -311,7 +311,7 @@ def mark_running_lines(pages: tuple[Page, ...]) -> tuple[Page, ...]:
     from rapidfuzz import fuzz
     from rapidfuzz.process import cdist
 
-    from pipeline.paragraphs import STARTS_NEW
+    from pipeline.paragraphs import starts_new
 
     if len(pages) < 2:
         return pages
@@ -324,7 +324,7 @@ def mark_running_lines(pages: tuple[Page, ...]) -> tuple[Page, ...]:
             for rank, i in enumerate(indexes):
                 line = page.lines[i]
                 key = _running_key(line.text)
-                if len(key) < RUNNING_MIN_CHARS or STARTS_NEW.match(line.text):
+                if len(key) < RUNNING_MIN_CHARS or starts_new(line.text):
                     continue
                 place = float(line.bbox.y0) if line.bbox else float(rank)
                 found[edge].append((p, i, key, place))

@@ -17,7 +17,7 @@ from pipeline.model import Document, Line, Paragraph
 #: A line that starts a new paragraph whatever the geometry says. A number with a point and
 #: digits after it is not a list number: "264.000 บาท" (OCR read the comma as a point) wraps.
 STARTS_NEW = re.compile(
-    r"^(?:[-–•*·]|\(?\d{1,3}(?:\.\d{1,2})*\s*[.)](?!\d)|\d{1,2}\.\d|ระเบียบวาระ|วาระที|มติ|ลงชื่อ|\("
+    r"^(?:[-–•*·]|\(?\d{1,3}(?:\.\d{1,2})*\s*[.)](?!\d)|\d{1,2}\.\d|ระเบียบวาระ|วาระที|มติ|\(?ลงชื่อ"
     r"|ที่?ประชุม\s*[:：\-–]"  # the meeting as a label: "ที่ประชุม : รับทราบ"
     r"|ที่?ประชุม(?:มีมติ|พิจารณา|รับทราบ|เห็นชอบ|อนุมัติ)"  # a decision: "ที่ประชุมมีมติ..."
     r"|\S{1,3}[.)]\s"  # a list number OCR misread ("cn. นายพงษ์เทพ" for ๓.)
@@ -26,6 +26,16 @@ STARTS_NEW = re.compile(
     r"|หัวหน้า|เหรัญญิก)\S{0,40}?(?:แจ้ง|นำเสนอ|เสนอ|ชี้แจง|รายงาน)\S{0,12}?ว่า)"
 )
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+def starts_new(text: str) -> bool:
+    """Does a line with this text start a paragraph whatever the geometry says
+    (:data:`STARTS_NEW`)? So does a name in brackets, a signatory's under a signature
+    ("(นางสาวสุภาวดี มาลัย)"); other brackets may close a wrapped title ("4.1 ขออนุมัติปรับปรุง
+    หลักสูตร..." / "(หลักสูตรปรับปรุง พ.ศ. 2567)")."""
+    if STARTS_NEW.match(text):
+        return True
+    return text.startswith("(") and split_prefix(text[1:])[0] is not None
 
 
 def _joiner(left: str, right: str) -> str:
@@ -43,7 +53,7 @@ def _wraps(group: list[Line], line: Line, left: float, right: float, line_height
     assert prev.bbox and line.bbox
     width = right - left
     close = line.bbox.y0 - prev.bbox.y1 < 0.6 * line_height
-    if not close or STARTS_NEW.match(line.text) or heading_status(line.text) is not None:
+    if not close or starts_new(line.text) or heading_status(line.text) is not None:
         return False  # an attendance heading ("ผู้มาประชุม") after a line that reached the margin
     indent, shortfall = prev.bbox.x0 - left, right - prev.bbox.x1
     # a centred line (a title) has wide margins on both sides; a first line indented by a tab

@@ -293,6 +293,15 @@ def test_the_lines_of_a_centred_heading_under_a_full_width_title_stay_apart():
     assert len(_paragraphs(item, rest)) == 1
 
 
+def test_a_bracket_continues_a_wrapped_paragraph_but_a_signatory_s_name_starts_anew():
+    text = "ที่ประชุมพิจารณาแล้วเห็นชอบให้ดำเนินการตามแผนที่เสนอทุกประการ และให้รายงานผล"
+    full = _line(1, text, (320, 900, 2190, 960))
+    note = _line(2, "(รายละเอียดตามเอกสารแนบ 3)", (320, 975, 1000, 1035))
+    assert _paragraphs(full, note) == [text + " (รายละเอียดตามเอกสารแนบ 3)"]
+    for opening in ("(นางสาวสุภาวดี มาลัย)", "(ลงชื่อ) นายสมชาย ใจดี ผู้จดรายงาน", "(1) ค่าวัสดุ"):
+        assert _paragraphs(full, _line(2, opening, (320, 975, 1200, 1035)))[1] == opening
+
+
 def test_a_turn_reported_in_the_third_person_starts_a_new_paragraph():
     # an item title that reaches the margin, then the chair's report on the next line
     title = _line(
