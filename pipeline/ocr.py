@@ -513,6 +513,85 @@ def _thai_word_suspects(words: list[Word]) -> list[bool]:
     ]
 
 
+#: Marks no Thai word is written with, that OCR makes of letters it could not read.
+_JUNK = frozenset("@[]|{}\\<>~^")
+#: An English word read alone (``TesseractEngine._reread_english``): letters, an apostrophe or a
+#: hyphen inside, three or more.
+_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
+#: ... taken when Tesseract's ``eng`` model is this sure of it (``influencer`` read so: 0.89).
+ENGLISH_SURE = 0.80
+
+
+def _script_changes(text: str) -> int:
+    """How often ``text`` changes between Thai letters and digits or Latin letters, points and
+    other marks aside: ``ปี2565`` once, ``พ.ศ.2566`` once, ``ห/๐ห๕ก๐0`` five times."""
+    kinds: list[str] = []
+    for ch in text:
+        if "\u0e01" <= ch <= "\u0e4e":
+            kind = "thai"
+        elif ch.isdigit() or ("\u0e50" <= ch <= "\u0e59"):
+            kind = "digit"
+        elif ch.isascii() and ch.isalpha():
+            kind = "latin"
+        else:
+            continue
+        if not kinds or kinds[-1] != kind:
+            kinds.append(kind)
+    return sum(1 for a, b in zip(kinds, kinds[1:], strict=False) if "thai" in (a, b))
+
+
+#: A word of two letters is taken for Thai before junk only when this common in the TNC corpus
+#: (มี, ใน, แล): junk spells rare ones (กล 896, นท 89).
+COMMON_SHORT_WORD = 1000
+
+
+def _common_word(word: str, dictionary: frozenset[str]) -> bool:
+    from pipeline.spelling import MarkRepairer
+
+    if len(word) < 2 or word not in dictionary:
+        return False
+    return len(word) > 2 or MarkRepairer.default().counts.get(word, 0) >= COMMON_SHORT_WORD
+
+
+def _english_suspects(text: str, words: list[Word]) -> list[tuple[int, int]]:
+    """The runs of a Thai line's words (start, end indexes) that may be an English word the Thai
+    model made junk of (``และ[ทกในอท6อห`` for และ influencer, ``มีการห/๐ห๕ก๐0`` for มีการ
+    Workshop): the end of a token that mixes Thai letters with marks no Thai is written with
+    (:data:`_JUNK`) or changes script three times or more (:func:`_script_changes`), from where
+    what comes before it in the token is Thai words (pythainlp's dictionary, :func:`_common_word`:
+    ``มีการ``), and a
+    token of junk alone just before it (``[``). Thai with numbers (``ปี2565``, ``ม.6/1``) and
+    English written beside Thai (``GAPจำนวน``) are not junk."""
+    from pythainlp.tokenize import word_tokenize
+
+    spans = token_word_spans(text, words)
+    if spans is None:
+        return []
+    tokens = text.split()
+    dictionary = _thai_dictionary()
+    out = []
+    for k, (token, (a, b)) in enumerate(zip(tokens, spans, strict=True)):
+        if not _thai_letters(token) or not (
+            any(ch in _JUNK for ch in token) or _script_changes(token) >= 3
+        ):
+            continue
+        # the longest run of whole words at the token's start that spells Thai words
+        start, prefix = a, ""
+        for i in range(a, b):
+            prefix += words[i].text
+            parts = word_tokenize(prefix, keep_whitespace=False)
+            if prefix and all(_common_word(w, dictionary) for w in parts):
+                start = i + 1
+            elif not all("\u0e01" <= ch <= "\u0e4e" for ch in words[i].text):
+                break
+        if start >= b:
+            continue
+        if k and start == a and all(ch in _JUNK for ch in tokens[k - 1]):
+            start = spans[k - 1][0]
+        out.append((start, b))
+    return out
+
+
 def _splice(first: _Read, again: _Read) -> _Read | None:
     """The first reading of a line with the tokens around each doubted Latin word
     (:func:`_doubtful_latin`) taken from a second reading of the line, where the second has
@@ -1088,7 +1167,9 @@ class TesseractEngine:
                 if i not in drop and any(_thai_word_suspects(words)):
                     line, words = lines[i] = self._reread_words(image, line, words)
                 if i not in drop:
-                    lines[i] = self._reread_units(image, line, words)
+                    line, words = lines[i] = self._reread_units(image, line, words)
+                if i not in drop:
+                    lines[i] = self._reread_english(image, line, words)
         if self.config.reread_unread:
             margin = _left_margin([ln for i, (ln, _) in enumerate(lines) if i not in drop])
             for i, (line, words) in enumerate(lines):
@@ -1264,6 +1345,62 @@ class TesseractEngine:
             text = text[:at] + new + text[at + len(old) :]
             cursor = at + len(new)
         return replace(line, text=text, raw_text=text), out_words
+
+    def _reread_english(self, image: Image.Image, line: Line, words: list[Word]) -> _Read:
+        """The line with each run of junk that may be an English word (:func:`_english_suspects`)
+        read again alone with the ``eng`` model (psm 8); the reading is taken when it is a word
+        of Latin letters (:data:`_ENGLISH_WORD`) Tesseract is sure of (:data:`ENGLISH_SURE`).
+        Modern minutes write English among the Thai (influencer, Workshop, Facebook), and the
+        Thai model, reading first, makes junk of some of it."""
+        assert line.bbox
+        suspects = _english_suspects(line.text, words)
+        if not suspects:
+            return line, words
+        spans = token_word_spans(line.text, words) or []
+        starts, cursor = [], 0
+        for token in line.text.split():
+            cursor = line.text.index(token, cursor)
+            starts.append(cursor)
+            cursor += len(token)
+        text, out = line.text, list(words)
+        for a, b in reversed(suspects):
+            box = BBox(
+                int(words[a].x0), line.bbox.y0, int(max(w.x1 for w in words[a:b])), line.bbox.y1
+            )
+            english = self._read_english(image, box)
+            if english is None:
+                continue
+            word, conf = english
+            # where the run begins and ends in the text: its tokens' places, plus the words before
+            first = next(k for k, (x, y) in enumerate(spans) if x <= a < y)
+            last = next(k for k, (x, y) in enumerate(spans) if x < b <= y)
+            at = starts[first] + sum(len(w.text) for w in words[spans[first][0] : a])
+            end = starts[last] + len(line.text.split()[last])
+            text = text[:at] + word + text[end:]
+            out[a:b] = [Word(word, box.x0, box.y0, box.x1, box.y1, conf)]
+        if text == line.text:
+            return line, words
+        token_xs = tuple((round(x0), round(x1)) for x0, x1 in token_boxes(text, out))
+        return replace(line, text=text, raw_text=text, words=token_xs), out
+
+    def _read_english(self, image: Image.Image, box: BBox) -> tuple[str, float] | None:
+        """A box (padded a tenth of its height sideways) read as one English word, with
+        Tesseract's confidence, when it is one it is sure of; None otherwise."""
+        pad = max(4, box.height // 10)
+        crop = image.crop((max(0, box.x0 - pad), box.y0, min(image.width, box.x1 + pad), box.y1))
+        try:
+            page = parse_tesseract_tsv(
+                run_tesseract(crop, replace(self.config, lang="eng"), psm=8), 1
+            )
+        except OcrError:
+            return None
+        if len(page.lines) != 1:
+            return None
+        read = page.lines[0]
+        word = read.text.strip()
+        if (read.confidence or 0) < ENGLISH_SURE or not _ENGLISH_WORD.fullmatch(word):
+            return None
+        return word, read.confidence or 0.0
 
     def _read_word(self, image: Image.Image, box: BBox) -> str | None:
         """A word's box (padded a tenth of its height sideways) read as one Thai word, when

@@ -1044,3 +1044,77 @@ def test_a_dropped_line_read_alone_is_kept_when_sure_and_new(monkeypatch, read, 
     image = Image.new("L", (2000, 2000), 255)
     found = TesseractEngine(OcrConfig())._read_missed(image, band, 2, [above])
     assert (found is not None) == kept
+
+
+def _clusters(*texts: str, x0: int = 100, y0: int = 200, conf: float = 0.93) -> list[Word]:
+    """Words as Tesseract gives a Thai line's: one per cluster, 30 pixels each, a space between
+    tokens (an empty string in ``texts``)."""
+    words, x = [], x0
+    for text in texts:
+        if text:
+            words.append(Word(text, x, y0, x + 30, y0 + 40, conf))
+        x += 30 + (8 if not text else 0)
+    return words
+
+
+@pytest.mark.parametrize(
+    ("text", "changes"),
+    [("ปี2565", 1), ("พ.ศ.2566", 1), ("ม.6/1", 1), ("GAPจำนวน", 1), ("ห/๐ห๕ก๐0", 5), ("อท6อห", 2)],
+)
+def test_script_changes_count_thai_against_digits_and_latin_only(text, changes):
+    from pipeline.ocr import _script_changes
+
+    assert _script_changes(text) == changes
+
+
+def test_english_the_thai_model_made_junk_of_is_found_after_the_thai_words_before_it():
+    from pipeline.ocr import _english_suspects
+
+    # มีการ Workshop: the junk begins where the token stops spelling Thai words
+    words = _clusters("มี", "การ", "ห", "/", "๐", "ห", "๕", "ก", "๐", "0")
+    assert _english_suspects("มีการห/๐ห๕ก๐0", words) == [(2, 10)]
+    words = _clusters("แล", "ะ", "[ท", "ก", "ใน", "อ", "ท", "6", "อ", "ห", "", "ต่", "าง")
+    assert _english_suspects("และ[ทกในอท6อห ต่าง", words) == [(2, 10)]
+    # กลุ่ม Facebook: กล is a word, but too rare a two-letter one to end the Thai before junk
+    words = _clusters("ก", "ลุ่", "ม", "ก", "ล", "6", "๕", "@", "๖", "๐", "๐", "6")
+    assert _english_suspects("กลุ่มกล6๕@๖๐๐6", words) == [(3, 12)]
+    # a token of junk alone just before the junk word goes with it ("[ นทารล|" for Lumsai)
+    words = _clusters("[", "", "น", "ท", "า", "ร", "ล", "|", "", "mascot")
+    assert _english_suspects("[ นทารล| mascot", words) == [(0, 7)]
+    # Thai with numbers and English beside Thai are no junk
+    text = "ปี2565 ม.6/1 GAPจำนวน ครั้งที่1/2565"
+    assert _english_suspects(text, [Word(t, 0, 0, 10, 10, 0.9) for t in text.split()]) == []
+
+
+@pytest.mark.parametrize(
+    ("english", "kept"),
+    [
+        (("Workshop", 0.91), "ภายในกิจกรรมมีการWorkshop ต่างๆ"),
+        (("Workshop", 0.60), "ภายในกิจกรรมมีการห/๐ห๕ก๐0 ต่างๆ"),  # not sure enough
+        (("W0rk5h0p", 0.95), "ภายในกิจกรรมมีการห/๐ห๕ก๐0 ต่างๆ"),  # no English word
+    ],
+)
+def test_english_junk_is_read_again_with_the_eng_model(monkeypatch, english, kept):
+    from PIL import Image
+
+    import pipeline.ocr as ocr
+    from pipeline.config import OcrConfig
+
+    asked = []
+
+    def fake(image, config, psm=None):
+        asked.append((config.lang, psm))
+        box = (2, 2, image.width - 2, image.height - 2)
+        page = Page(1, image.width, image.height, "ocr", (_line(1, *english[:1], box, english[1]),))
+        return lines_to_tsv(page, 1)
+
+    monkeypatch.setattr(ocr, "run_tesseract", fake)
+    words = _clusters("ภา", "ย", "ใน", "กิ", "จ", "ก", "ร", "ร", "ม", "มี", "การ", "ห", "/", "๐")
+    words += _clusters("ห", "๕", "ก", "๐", "0", "", "ต่", "าง", "ๆ", x0=100 + 30 * 14)
+    text = "ภายในกิจกรรมมีการห/๐ห๕ก๐0 ต่างๆ"
+    line = Line(1, text, text, BBox(100, 200, 100 + 30 * 23, 240), 0.92)
+    engine = ocr.TesseractEngine(OcrConfig(engine="cli"))
+    read, out = engine._reread_english(Image.new("L", (1000, 400), 255), line, words)
+    assert read.text == kept and asked == [("eng", 8)]
+    if read.text != text:
+        assert [w.text for w in out][-4:] == ["Workshop", "ต่", "าง", "ๆ"]
