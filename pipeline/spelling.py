@@ -9,9 +9,11 @@ likely than any exact reading, so ``นาที`` stays (a word) while ``คร
 
 OCR also adds marks from specks and confuses the lower vowels: a word may be matched with one
 lower vowel (ุ ู) or rare tone mark (๊ ๋) of the text dropped (``ขุ้อมูล`` for ข้อมูล, ``ปลั๊ด``
-for ปลัด), or one lower vowel read as the other (``ประชูม`` for ประชุม), at the same cost. Dropping
-mai ek or mai tho, or swapping them, was tried: it also made wrong words (``ที่ม`` -> ทีม, ``คู้``
--> คู่ for กู้) and left two samples worse, so it is not done.
+for ปลัด), or one lower vowel read as the other (``ประชูม`` for ประชุม), at the same cost. Mai ek
+and mai tho are added and confused too (``สนั้บสนุ่น`` for สนับสนุน, ``สั่งคม`` for สังคม,
+``มั้นคง`` for มั่นคง); at the same cost, dropping or swapping them made wrong short words (``ที่ม``
+-> ทีม, ``คู้`` -> คู่ for กู้) and left two samples worse, so it costs twice as much and only
+makes words of four letters or more.
 
 SARA AM is read as SARA AA, its NIKHAHIT lost (``ย้า`` for ย้ำ, ``กาหนด`` for กำหนด) or read as
 mai tho (``จ้านวน`` for จำนวน, ``อ้าเภอ`` for อำเภอ): a word may be matched with ำ for either, at
@@ -56,10 +58,18 @@ _CONFUSED = {"\u0e38": "\u0e39", "\u0e39": "\u0e38"}
 #: SARA AM and what OCR reads for it, its NIKHAHIT lost (``ย้า`` for ย้ำ, ``จานวน``) or read as
 #: mai tho (``จ้านวน`` for จำนวน, ``อ้าเภอ`` for อำเภอ): matched as ำ at the cost of a changed mark.
 SARA_AM, SARA_AA, MAI_THO = "\u0e33", "\u0e32", "\u0e49"
+#: Mai ek and mai tho, each with the other: OCR adds them from specks (``สนั้บสนุ่น`` for
+#: สนับสนุน) and reads one for the other (``มั้นคง`` for มั่นคง). Both are common in real words, so
+#: dropping or swapping one costs twice a changed mark, and only in a word of four letters or
+#: more: ``ที่ม`` stays (not ทีม), as ``คู้`` does (not คู่, where กู้ was meant).
+_TONE_PAIR = {"\u0e48": "\u0e49", "\u0e49": "\u0e48"}
 #: The fewest letters read (mark included) for a word with a changed mark, by the change's kind
 #: (see :func:`_spelled`; a mark put in by default): the word spelled has three or more letters,
-#: two where a mark is put in (``ที่``), never one (``บ่``).
-_SHORTEST = {"": 3, "=": 3, "~": 4}
+#: two where a mark is put in (``ที่``), never one (``บ่``); four where mai ek or mai tho is
+#: dropped ("!") or swapped ("?").
+_SHORTEST = {"": 3, "=": 3, "~": 4, "!": 5, "?": 5}
+#: What a change costs, by its kind, in changed marks (:data:`DROP_COST`); one by default.
+_CHANGE_COST = {"!": 2 * DROP_COST, "?": 2 * DROP_COST}
 _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 #: A name title; the token it starts and the next token (the surname) are names, not words.
 _TITLE = re.compile(
@@ -174,9 +184,11 @@ class MarkRepairer:
     def _matches(self, run: str, start: int) -> list[tuple[int, int, str, float]]:
         """Words starting at ``start``: (end, where a mark was changed or -1, the change, cost),
         with at most one mark put in, dropped (:data:`_SPURIOUS`) or swapped for its pair
-        (:data:`_CONFUSED`), or a SARA AM read as า or ้า; a changed mark costs :data:`DROP_COST`
-        more. The change is the mark put in, "" for one dropped, "=" and the mark for one swapped,
-        "~" and ำ for ้า read for it (see :func:`_spelled`).
+        (:data:`_CONFUSED`), a mai ek or mai tho dropped or swapped (:data:`_TONE_PAIR`), or a
+        SARA AM read as า or ้า; a changed mark costs :data:`DROP_COST` more
+        (:data:`_CHANGE_COST`). The change is the mark put in, "" for one dropped, "=" and the
+        mark for one swapped, "!" for a tone mark dropped, "?" and the mark for one swapped, "~"
+        and ำ for ้า read for it (see :func:`_spelled`).
 
         A mark is never put next to another tone mark (a syllable has one), and never makes a
         word of a single letter (``บ่``): too short to tell a dropped mark from a real reading.
@@ -197,7 +209,9 @@ class MarkRepairer:
                 if cost is None:
                     word = _spelled(run, start, pos, at, mark)
                     cost = node_costs[id(node)] = self._cost(word)
-                out.append((pos, at, mark, cost if at < 0 else cost + DROP_COST))
+                if at >= 0:
+                    cost += _CHANGE_COST.get(mark[:1], DROP_COST)
+                out.append((pos, at, mark, cost))
             children = node.children
             if not children:
                 continue
@@ -208,6 +222,10 @@ class MarkRepairer:
                 if at < 0 and pos > start:
                     if ch in _SPURIOUS:
                         stack.append((node, pos + 1, pos, ""))  # a mark OCR added (ขุ้อมูล)
+                    elif (tone := _TONE_PAIR.get(ch)) is not None:
+                        stack.append((node, pos + 1, pos, "!"))  # สนั้บ for สนับ
+                        if (child := children.get(tone)) is not None:
+                            stack.append((child, pos + 1, pos, "?" + tone))  # มั้นคง
                     other = _CONFUSED.get(ch)
                     if other is not None and (child := children.get(other)) is not None:
                         stack.append((child, pos + 1, pos, "=" + other))  # ประชูม for ประชุม
@@ -241,13 +259,13 @@ class MarkRepairer:
 
 def _spelled(run: str, start: int, end: int, at: int, mark: str) -> str:
     """The word a match of ``run[start:end]`` stands for: as read (``at`` < 0), with the mark at
-    ``at`` dropped (``mark`` ""), swapped (``mark`` "=" and the other), the two at ``at``
-    swapped for one (``mark`` "~" and it) or ``mark`` put in before ``at``."""
+    ``at`` dropped (``mark`` "" or "!"), swapped (``mark`` "=" or "?" and the other), the two at
+    ``at`` swapped for one (``mark`` "~" and it) or ``mark`` put in before ``at``."""
     if at < 0:
         return run[start:end]
-    if not mark:
+    if not mark or mark == "!":
         return run[start:at] + run[at + 1 : end]
-    if mark[0] == "=":
+    if mark[0] in "=?":
         return run[start:at] + mark[1] + run[at + 1 : end]
     if mark[0] == "~":
         return run[start:at] + mark[1] + run[at + 2 : end]
