@@ -95,6 +95,9 @@ class Paragraph:
     text: str
     page: int
     segments: tuple[tuple[int, int, int], ...]
+    #: the first paragraph of a page that carries on the last one of the page before: a sentence
+    #: (an item's title, a speech) the page break cut
+    continues: bool = False
 
     @property
     def lines(self) -> tuple[int, ...]:

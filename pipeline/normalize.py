@@ -87,9 +87,11 @@ def normalize_text(text: str, steps: tuple[Callable[[str], str], ...] = STEPS) -
 
 
 # --- Page furniture -------------------------------------------------------------------------------
-#: "-2-", "- 2 -", "=2=" (dashes OCR read as equals signs), "2", "หน้า 2", "หน้า 2/10", "(2)".
+#: "-2-", "- 2 -", "=2=" (dashes OCR read as equals signs), "“20 -" (or as a quote), "2", "หน้า 2",
+#: "หน้า 2/10", "(2)".
 PAGE_NUMBER = re.compile(
-    r"^(?:[-–=(]\s*\d{1,3}\s*[-–=)]|\d{1,3}|หน้า\s*\d{1,3}(?:\s*/\s*\d{1,3})?|\d{1,3}\s*/\s*\d{1,3})$"
+    r"^(?:[-–=(“”\"'‘’]\s*\d{1,3}\s*[-–=)“”\"'‘’]|\d{1,3}|หน้า\s*\d{1,3}(?:\s*/\s*\d{1,3})?"
+    r"|\d{1,3}\s*/\s*\d{1,3})$"
 )
 #: A continuation marker at a page end: "/9. นายสมคิด.....", "/ฝ่ายเลขาฯ....", "/ซึ่งมีกิจกรรม...".
 CONTINUATION = re.compile(r"^/\s*\S.{0,60}?\.{3,}\s*$")

@@ -8,6 +8,7 @@ marker) or a blank-line gap separates them.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from statistics import median
 
 from extractors.attendees import heading_status, position_like, split_prefix
@@ -38,7 +39,7 @@ def starts_new(text: str) -> bool:
     return text.startswith("(") and split_prefix(text[1:])[0] is not None
 
 
-def _joiner(left: str, right: str) -> str:
+def joiner(left: str, right: str) -> str:
     """Thai wraps between words without a space; anything else was a space."""
     if left and right and _THAI.match(left[-1]) and _THAI.match(right[0]):
         return ""
@@ -165,8 +166,11 @@ def _only_first_cell_wrapped(row: Line, line: Line) -> bool:
 
 
 def paragraphs(doc: Document) -> list[Paragraph]:
-    """The document's content as paragraphs, furniture and blank lines left out."""
+    """The document's content as paragraphs, furniture and blank lines left out. A page's first
+    paragraph that carries on the previous page's last is marked (:func:`_carries_on`)."""
     out: list[Paragraph] = []
+    # the last line of the page before, whether it reached that page's right margin, its left
+    last: tuple[Line, bool, float] | None = None
     for page in doc.pages:
         body = [ln for ln in page.lines if not ln.furniture and ln.text.strip()]
         if not body:
@@ -178,6 +182,13 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             right = xs1[int(0.98 * (len(xs1) - 1))]  # the right margin: the longest lines
             left = xs0[int(0.1 * (len(xs0) - 1))]
             line_height = median(ln.bbox.height for ln in body) or 1.0  # type: ignore[union-attr]
+            carries = last is not None and _carries_on(last, body[0], left, line_height)
+            end = body[-1].bbox
+            assert end is not None
+            last = (body[-1], right - end.x1 <= 0.12 * (right - left), left)
+        else:
+            carries, last = False, None
+        first_on_page = len(out)
         group: list[Line] = []
         for k, line in enumerate(body):
             if (
@@ -192,7 +203,30 @@ def paragraphs(doc: Document) -> list[Paragraph]:
                 out.append(_merge(page.number, group))
             group = [line]
         out.append(_merge(page.number, group))
+        if carries:
+            out[first_on_page] = replace(out[first_on_page], continues=True)
     return out
+
+
+def _carries_on(
+    last: tuple[Line, bool, float], first: Line, left: float, line_height: float
+) -> bool:
+    """Does a page's first line carry on the previous page's last line, a sentence the page
+    break cut ("4.3 การบูรณาการ ... 3 กลุ่มงาน" / "ได้แก่ ด้านเกษตร ...")? The last line reached its
+    page's right margin, as a wrapped line does, and is no table row; the first line begins at
+    the left margin (a new paragraph is indented or opens with a number, a bullet or a marker)
+    and starts nothing new (:func:`starts_new`, an attendance heading). The margin is the
+    nearer of both pages' (a page of one short line has no margin of its own)."""
+    line, reached, left_before = last
+    assert first.bbox
+    return (
+        reached
+        and "\t" not in line.text
+        and "\t" not in first.text
+        and first.bbox.x0 - min(left, left_before) < 0.5 * line_height
+        and not starts_new(first.text)
+        and heading_status(first.text) is None
+    )
 
 
 def reading_text(doc: Document, paras: list[Paragraph]) -> str:
@@ -267,15 +301,15 @@ def _merge(page: int, lines: list[Line]) -> Paragraph:
         seps = ["\t"] * (len(cells) - 1)
     else:
         pieces = [[(ln.text.strip(), ln.number, False)] for ln in lines]
-        seps = [""] * (len(lines) - 1)  # decided by _joiner
+        seps = [""] * (len(lines) - 1)  # decided by joiner
     text = ""
     segments: list[tuple[int, int, int]] = []
     for i, group in enumerate(pieces):
         if i:
-            text += seps[i - 1] or _joiner(text, group[0][0])
+            text += seps[i - 1] or joiner(text, group[0][0])
         for j, (piece, number, spaced) in enumerate(group):
             if j:
-                text += " " if spaced else _joiner(text, piece)
+                text += " " if spaced else joiner(text, piece)
             segments.append((len(text), len(text) + len(piece), number))
             text += piece
     return Paragraph(text, page, tuple(segments))

@@ -26,6 +26,7 @@ from pipeline.model import (
     SpeakerRole,
     SpeakerTurn,
 )
+from pipeline.paragraphs import joiner
 from pipeline.paragraphs import paragraphs as to_paragraphs
 from pipeline.speakers import find_attendee, speaker_role
 
@@ -219,6 +220,12 @@ class Segmenter:
                 title = P.SUBJECT_PREFIX.sub("", nxt).strip()
                 self.content.append((number, self.paras[consumed]))
                 consumed += 1
+        if title and consumed < len(self.paras) and self.paras[consumed].continues:
+            # the title runs on over the page break
+            rest = self.paras[consumed].text.strip()
+            title = f"{title}{joiner(title, rest)}{rest}"
+            self.content.append((number, self.paras[consumed]))
+            consumed += 1
         self.items.append(_Item(number, title, para.span, implied, flags))
         self.content.append((number, para))
         self.list_counter = None

@@ -52,6 +52,7 @@ def test_normalize_is_idempotent(text):
         "- 2 -",
         "– 12 –",
         "-๓ =",  # the second dash read as an equals sign
+        "“๒๐ -",  # the first read as a quote
         "หน้า 3",
         "หน้า 3/10",
         "/๙. นายสมคิด.....",
@@ -74,6 +75,7 @@ def test_furniture(text):
         "แผนงาน/โครงการ",
         "2) สำนักงานเกษตร",
         "ที่ 2/2565",
+        "“สร้างรายได้ 20 -",
     ],
 )
 def test_not_furniture(text):

@@ -293,6 +293,43 @@ def test_the_lines_of_a_centred_heading_under_a_full_width_title_stay_apart():
     assert len(_paragraphs(item, rest)) == 1
 
 
+def test_a_sentence_the_page_break_cut_carries_on_and_an_item_title_runs_over_it():
+    from pipeline.config import NormalizeConfig
+    from pipeline.model import Document
+    from pipeline.normalize import normalize_document
+    from pipeline.paragraphs import paragraphs
+    from pipeline.segment import segment
+
+    def page(number, *lines):
+        return Page(number, 2480, 3508, "ocr", lines)
+
+    head = _line(1, "ระเบียบวาระที่ 4 เรื่องเพื่อพิจารณา", (320, 300, 1400, 360))
+    title = "4.3 การบูรณาการการทำงานร่วมกันตามนโยบายสานพลังประชารัฐและบริษัทประชารัฐ"
+    first = page(
+        1,
+        head,
+        _line(2, title, (320, 3100, 2190, 3160)),
+        _line(3, "- 19 -", (1150, 3300, 1330, 3350)),
+    )
+    rest = _line(1, "ได้แก่ ด้านเกษตร ด้านแปรรูป และด้านการท่องเที่ยว", (320, 250, 1700, 310))
+    speech = _line(2, "ฝ่ายเลขาฯ\t- ขอให้ที่ประชุมพิจารณา", (320, 400, 1700, 460))
+    doc = normalize_document(
+        Document("d", "d.pdf", "scanned_pdf", (first, page(2, rest, speech))), NormalizeConfig()
+    )
+    paras = paragraphs(doc)  # the page number is furniture
+    assert [p.continues for p in paras] == [False, False, True, False]
+    items = segment(doc, paras).agenda_items
+    assert items[-1].title.endswith("บริษัทประชารัฐได้แก่ ด้านเกษตร ด้านแปรรูป และด้านการท่องเที่ยว")
+    # a new page that opens indented, with a bullet or a table row starts anew
+    for opening in (
+        _line(1, "ได้แก่ ด้านเกษตร ด้านแปรรูป", (500, 250, 1700, 310)),
+        _line(1, "- ได้แก่ ด้านเกษตร ด้านแปรรูป", (320, 250, 1700, 310)),
+        _line(1, "ฝ่ายเลขาฯ\t- ได้แก่ ด้านเกษตร", (320, 250, 1700, 310)),
+    ):
+        doc = Document("d", "d.pdf", "scanned_pdf", (first, page(2, opening)))
+        assert not any(p.continues for p in paragraphs(normalize_document(doc, NormalizeConfig())))
+
+
 def test_a_bracket_continues_a_wrapped_paragraph_but_a_signatory_s_name_starts_anew():
     text = "ที่ประชุมพิจารณาแล้วเห็นชอบให้ดำเนินการตามแผนที่เสนอทุกประการ และให้รายงานผล"
     full = _line(1, text, (320, 900, 2190, 960))
