@@ -1384,42 +1384,36 @@ class TesseractEngine:
         return replace(line, text=text, raw_text=text, words=token_xs), out
 
     def _read_english(self, image: Image.Image, box: BBox) -> tuple[str, float] | None:
-        """A box (padded a tenth of its height sideways) read as one English word, with
-        Tesseract's confidence, when it is one it is sure of; None otherwise."""
-        pad = max(4, box.height // 10)
-        crop = image.crop((max(0, box.x0 - pad), box.y0, min(image.width, box.x1 + pad), box.y1))
-        try:
-            page = parse_tesseract_tsv(
-                run_tesseract(crop, replace(self.config, lang="eng"), psm=8), 1
-            )
-        except OcrError:
+        """A box read as one English word, with Tesseract's confidence, when it is one it is
+        sure of (:data:`ENGLISH_SURE`, :data:`_ENGLISH_WORD`); None otherwise."""
+        read = self._read_alone(image, box, "eng")
+        if read is None or read[1] < ENGLISH_SURE or not _ENGLISH_WORD.fullmatch(read[0]):
             return None
-        if len(page.lines) != 1:
-            return None
-        read = page.lines[0]
-        word = read.text.strip()
-        if (read.confidence or 0) < ENGLISH_SURE or not _ENGLISH_WORD.fullmatch(word):
-            return None
-        return word, read.confidence or 0.0
+        return read
 
     def _read_word(self, image: Image.Image, box: BBox) -> str | None:
-        """A word's box (padded a tenth of its height sideways) read as one Thai word, when
-        Tesseract is sure of it and it is in the dictionary; None otherwise."""
+        """A word's box read as one Thai word, when Tesseract is sure of it (:data:`WORD_SURE`)
+        and it is in the dictionary; None otherwise."""
+        read = self._read_alone(image, box, "tha")
+        if read is None or read[1] < WORD_SURE or read[0] not in _thai_dictionary():
+            return None
+        return read[0]
+
+    def _read_alone(self, image: Image.Image, box: BBox, lang: str) -> tuple[str, float] | None:
+        """A box (padded a tenth of its height sideways) read alone as one word (psm 8) with
+        the ``lang`` model: the text and Tesseract's confidence, None where it finds no line."""
         pad = max(4, box.height // 10)
         crop = image.crop((max(0, box.x0 - pad), box.y0, min(image.width, box.x1 + pad), box.y1))
         try:
             page = parse_tesseract_tsv(
-                run_tesseract(crop, replace(self.config, lang="tha"), psm=8), 1
+                run_tesseract(crop, replace(self.config, lang=lang), psm=8), 1
             )
         except OcrError:
             return None
         if len(page.lines) != 1:
             return None
         read = page.lines[0]
-        word = read.text.strip()
-        if (read.confidence or 0) < WORD_SURE or word not in _thai_dictionary():
-            return None
-        return word
+        return read.text.strip(), read.confidence or 0.0
 
     def _reread(self, image: Image.Image, marks: Line, base: Line) -> _Read | None:
         """OCR the region of a line and its split-off marks as one text line (psm 7)."""
