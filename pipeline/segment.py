@@ -76,6 +76,10 @@ def looks_like_label(text: str) -> bool:
     return not P.BARE_RESOLUTION.match(t) and not P.RESOLUTION_MARKER.match(t)
 
 
+#: A short remark wholly in brackets, on a line of its own.
+_BRACKETED_TAIL = re.compile(r"\([^()]{1,80}\)")
+
+
 @dataclass
 class _Item:
     number: str
@@ -220,8 +224,8 @@ class Segmenter:
                 title = P.SUBJECT_PREFIX.sub("", nxt).strip()
                 self.content.append((number, self.paras[consumed]))
                 consumed += 1
-        if title and consumed < len(self.paras) and self.paras[consumed].continues:
-            # the title runs on over the page break
+        if title and consumed < len(self.paras) and self._title_tail(self.paras[consumed]):
+            # the title runs on over the page break, or its bracketed end did not fit its line
             rest = self.paras[consumed].text.strip()
             title = f"{title}{joiner(title, rest)}{rest}"
             self.content.append((number, self.paras[consumed]))
@@ -231,6 +235,17 @@ class Segmenter:
         self.list_counter = None
         self.phase = "agenda"
         return consumed
+
+    @staticmethod
+    def _title_tail(para: Paragraph) -> bool:
+        """Is ``para``, right after an item's heading, the rest of its title? It carries on over
+        a page break, or it is a bracketed remark alone on its line ("4.1 ขออนุมัติปรับปรุง
+        หลักสูตร... สาขาวิชาเคมี" / "(หลักสูตรปรับปรุง พ.ศ. 2567)": a long bracketed word that did
+        not fit), not a name ("(นายสมชาย ใจดี)")."""
+        if para.continues:
+            return True
+        text = para.text.strip()
+        return bool(_BRACKETED_TAIL.fullmatch(text)) and split_prefix(text[1:])[0] is None
 
     @property
     def current(self) -> _Item | None:

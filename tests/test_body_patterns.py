@@ -493,3 +493,17 @@ def test_a_damaged_list_number_while_a_list_runs_in_the_item_is_its_text():
     # typed text is never read as damaged
     typed = minutes_of(DAMAGED_LIST.format(two="@)"))
     assert [i.number for i in typed.agenda_items][-1] == "3.3.1"
+
+
+def test_a_bracketed_line_after_an_item_heading_ends_its_title_but_a_name_does_not():
+    m = minutes_of(
+        HEAD + "ระเบียบวาระที่ 4 เรื่องเพื่อพิจารณา\n"
+        "4.1 ขออนุมัติปรับปรุงหลักสูตรวิทยาศาสตรบัณฑิต สาขาวิชาเคมี\n"
+        "(หลักสูตรปรับปรุง พ.ศ. 2567)\n"
+        "ที่ประชุม - อนุมัติ\n"
+        "4.2 รายงานผลการดำเนินงาน\n"
+        "(นายสมชาย ใจดี)\n"
+    )
+    titles = {it.number: it.title for it in m.agenda_items}
+    assert titles["4.1"] == "ขออนุมัติปรับปรุงหลักสูตรวิทยาศาสตรบัณฑิต สาขาวิชาเคมี (หลักสูตรปรับปรุง พ.ศ. 2567)"
+    assert titles["4.2"] == "รายงานผลการดำเนินงาน"
