@@ -559,9 +559,8 @@ def _english_suspects(text: str, words: list[Word]) -> list[tuple[int, int]]:
     Workshop): the end of a token that mixes Thai letters with marks no Thai is written with
     (:data:`_JUNK`) or changes script three times or more (:func:`_script_changes`), from where
     what comes before it in the token is Thai words (pythainlp's dictionary, :func:`_common_word`:
-    ``มีการ``), and a
-    token of junk alone just before it (``[``). Thai with numbers (``ปี2565``, ``ม.6/1``) and
-    English written beside Thai (``GAPจำนวน``) are not junk."""
+    ``มีการ``), and a token of junk alone just before it (``[``). Thai with numbers (``ปี2565``,
+    ``ม.6/1``) and English written beside Thai (``GAPจำนวน``) are not junk."""
     from pythainlp.tokenize import word_tokenize
 
     spans = token_word_spans(text, words)
@@ -590,6 +589,11 @@ def _english_suspects(text: str, words: list[Word]) -> list[tuple[int, int]]:
             start = spans[k - 1][0]
         out.append((start, b))
     return out
+
+
+def _token_starts(text: str) -> list[int]:
+    """Where each whitespace-separated token of ``text`` begins."""
+    return [m.start() for m in re.finditer(r"\S+", text)]
 
 
 def _splice(first: _Read, again: _Read) -> _Read | None:
@@ -653,12 +657,8 @@ def _splice(first: _Read, again: _Read) -> _Read | None:
         swaps[min(firsts)] = (max(firsts), sorted(seconds))
     if not swaps:
         return None
-    text, cursor, kept = line.text, 0, list(words)
-    starts = []
-    for token in tokens:
-        cursor = text.index(token, cursor)
-        starts.append(cursor)
-        cursor += len(token)
+    text, kept = line.text, list(words)
+    starts = _token_starts(text)
     for first_k, (last_k, chosen) in sorted(swaps.items(), reverse=True):
         new = " ".join(retokens[j] for j in chosen)
         text = text[: starts[first_k]] + new + text[starts[last_k] + len(tokens[last_k]) :]
@@ -1357,11 +1357,7 @@ class TesseractEngine:
         if not suspects:
             return line, words
         spans = token_word_spans(line.text, words) or []
-        starts, cursor = [], 0
-        for token in line.text.split():
-            cursor = line.text.index(token, cursor)
-            starts.append(cursor)
-            cursor += len(token)
+        starts = _token_starts(line.text)
         text, out = line.text, list(words)
         for a, b in reversed(suspects):
             box = BBox(

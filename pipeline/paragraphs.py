@@ -78,7 +78,17 @@ def _wraps(group: list[Line], line: Line, left: float, right: float, line_height
         )
     if "\t" in line.text:  # a row of cells does not continue a plain paragraph
         return False
-    return shortfall <= 0.12 * width and not centred and not _centred_pair(prev, line)
+    return _reaches_margin(prev, left, right) and not centred and not _centred_pair(prev, line)
+
+
+#: A line that ends this share of the text's width short of the right margin, or nearer, reached
+#: it: the next word did not fit, so the paragraph wraps.
+WRAP_SHORTFALL = 0.12
+
+
+def _reaches_margin(line: Line, left: float, right: float) -> bool:
+    assert line.bbox
+    return right - line.bbox.x1 <= WRAP_SHORTFALL * (right - left)
 
 
 def _centred_pair(prev: Line, line: Line) -> bool:
@@ -183,9 +193,7 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             left = xs0[int(0.1 * (len(xs0) - 1))]
             line_height = median(ln.bbox.height for ln in body) or 1.0  # type: ignore[union-attr]
             carries = last is not None and _carries_on(last, body[0], left, line_height)
-            end = body[-1].bbox
-            assert end is not None
-            last = (body[-1], right - end.x1 <= 0.12 * (right - left), left)
+            last = (body[-1], _reaches_margin(body[-1], left, right), left)
         else:
             carries, last = False, None
         first_on_page = len(out)
