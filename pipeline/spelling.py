@@ -70,6 +70,8 @@ _TONE_PAIR = {"\u0e48": "\u0e49", "\u0e49": "\u0e48"}
 _SHORTEST = {"": 3, "=": 3, "~": 4, "!": 5, "?": 5}
 #: What a change costs, by its kind, in changed marks (:data:`DROP_COST`); one by default.
 _CHANGE_COST = {"!": 2 * DROP_COST, "?": 2 * DROP_COST}
+#: The letters :meth:`MarkRepairer._push_changes` may take for misread.
+_CHANGEABLE = frozenset(_SPURIOUS | _TONE_PAIR.keys() | _CONFUSED.keys() | {SARA_AA, MAI_THO})
 _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 #: A name title; the token it starts and the next token (the surname) are names, not words.
 _TITLE = re.compile(
@@ -89,6 +91,9 @@ class MarkRepairer:
         self.counts = counts
         self.total = sum(counts.values()) or 1
         self._seen: dict[str, tuple[str, int]] = {}
+        #: :meth:`_matches_from` by the letters its walk read, and those keys' lengths
+        self._starts: dict[str, tuple[tuple[int, int, str, float], ...]] = {}
+        self._reaches: list[int] = []
         self._costs: dict[str, float] = {}
         #: the cost of the word each trie node ends, by id (the tries live as long)
         self._node_costs: dict[int, float] = {}
@@ -115,6 +120,11 @@ class MarkRepairer:
         for word in genre:
             counts[word] = max(counts.get(word, 0), GENRE_COUNT)
         return cls([word_dict_trie(), Trie(genre)], counts)
+
+    def forget(self) -> None:
+        """Empty what was kept of runs and walks already repaired (for measuring)."""
+        self._seen.clear()
+        self._starts.clear()
 
     def is_word(self, word: str) -> bool:
         return any(word in trie for trie in self.tries)
@@ -167,10 +177,10 @@ class MarkRepairer:
             # a letter that starts no word
             if base + UNKNOWN_COST < best[i + 1]:
                 best[i + 1], back[i + 1] = base + UNKNOWN_COST, (i, -1, "")
-            for j, at, mark, cost in self._matches(run, i):
+            for j, at, mark, cost in self._matches_from(run, i):
                 total = base + cost
-                if total < best[j]:
-                    best[j], back[j] = total, (i, at, mark)
+                if total < best[i + j]:
+                    best[i + j], back[i + j] = total, (i, at + i if at >= 0 else -1, mark)
         words: list[str] = []
         count = 0
         j = n
@@ -181,7 +191,33 @@ class MarkRepairer:
             j = i
         return "".join(reversed(words)), count
 
-    def _matches(self, run: str, start: int) -> list[tuple[int, int, str, float]]:
+    def _matches_from(self, run: str, start: int) -> tuple[tuple[int, int, str, float], ...]:
+        """:meth:`_matches` with positions counted from ``start``, kept by the letters the walk
+        read (the same words recur across runs: จังหวัด, ที่ประชุม): no other letters can change
+        them. The letters read run from ``start`` to the furthest position the walk looked at,
+        and a key ends with ``\\n`` where the walk looked past the run's end."""
+        starts = self._starts
+        n = len(run)
+        for length in self._reaches:
+            if start + length <= n:
+                key = run[start : start + length]
+            elif start + length == n + 1:
+                key = run[start:] + "\n"
+            else:
+                break
+            if (found := starts.get(key)) is not None:
+                return found
+        matches, far = self._matches(run, start)
+        found = tuple((j - start, at - start if at >= 0 else -1, m, c) for j, at, m, c in matches)
+        key = run[start : far + 1] if far < n else run[start:] + "\n"
+        if len(starts) >= SEEN_LIMIT:
+            starts.clear()
+        starts[key] = found
+        if len(key) not in self._reaches:
+            self._reaches = sorted({*self._reaches, len(key)})
+        return found
+
+    def _matches(self, run: str, start: int) -> tuple[list[tuple[int, int, str, float]], int]:
         """Words starting at ``start``: (end, where a mark was changed or -1, the change, cost),
         with at most one mark put in, dropped (:data:`_SPURIOUS`) or swapped for its pair
         (:data:`_CONFUSED`), a mai ek or mai tho dropped or swapped (:data:`_TONE_PAIR`), or a
@@ -194,67 +230,85 @@ class MarkRepairer:
         word of a single letter (``บ่``): too short to tell a dropped mark from a real reading.
 
         A trie node stands for one word, so a word's cost is kept by node: no word is spelled out
-        but the first time its node is reached and on the path the segmentation keeps."""
+        but the first time its node is reached and on the path the segmentation keeps.
+
+        Also returned: the furthest position of ``run`` the walk looked at (``len(run)`` where it
+        looked past the end)."""
         n = len(run)
         out: list[tuple[int, int, str, float]] = []
         node_costs = self._node_costs
         marked_of = self._marked
-        # (node, position in run, where a mark was changed or -1, the change)
+        # (node, position in run, where a mark was changed or -1, the change); each state is
+        # followed along the letters as read in the inner loop, its changes pushed for later
         stack: list[tuple[Any, int, int, str]] = [(root, start, -1, "") for root in self.roots]
+        far = start
         while stack:
             node, pos, at, mark = stack.pop()
-            # a changed mark makes a word of three letters or more
-            if node.end and pos > start and (at < 0 or pos - start >= _SHORTEST.get(mark[:1], 2)):
-                cost = node_costs.get(id(node))
-                if cost is None:
-                    word = _spelled(run, start, pos, at, mark)
-                    cost = node_costs[id(node)] = self._cost(word)
-                if at >= 0:
-                    cost += _CHANGE_COST.get(mark[:1], DROP_COST)
-                out.append((pos, at, mark, cost))
-            children = node.children
-            if not children:
-                continue
-            if pos < n:
-                ch = run[pos]
-                if (child := children.get(ch)) is not None:
-                    stack.append((child, pos + 1, at, mark))
+            while True:
+                # a changed mark makes a word of three letters or more
+                if (
+                    node.end
+                    and pos > start
+                    and (at < 0 or pos - start >= _SHORTEST.get(mark[:1], 2))
+                ):
+                    cost = node_costs.get(id(node))
+                    if cost is None:
+                        word = _spelled(run, start, pos, at, mark)
+                        cost = node_costs[id(node)] = self._cost(word)
+                    if at >= 0:
+                        cost += _CHANGE_COST.get(mark[:1], DROP_COST)
+                    out.append((pos, at, mark, cost))
+                children = node.children
+                if not children:
+                    break
+                ch = run[pos] if pos < n else ""
+                if pos > far:
+                    far = pos
+                if ch == MAI_THO and pos + 1 > far:
+                    far = pos + 1  # ้า for ำ looks at the letter after the mark
                 if at < 0 and pos > start:
-                    if ch in _SPURIOUS:
-                        stack.append((node, pos + 1, pos, ""))  # a mark OCR added (ขุ้อมูล)
-                    elif (tone := _TONE_PAIR.get(ch)) is not None:
-                        stack.append((node, pos + 1, pos, "!"))  # สนั้บ for สนับ
-                        if (child := children.get(tone)) is not None:
-                            stack.append((child, pos + 1, pos, "?" + tone))  # มั้นคง
-                    other = _CONFUSED.get(ch)
-                    if other is not None and (child := children.get(other)) is not None:
-                        stack.append((child, pos + 1, pos, "=" + other))  # ประชูม for ประชุม
-                    if (
-                        ch == SARA_AA or (ch == MAI_THO and run[pos + 1 : pos + 2] == SARA_AA)
-                    ) and (child := children.get(SARA_AM)) is not None:
-                        # ย้า for ย้ำ; จ้านวน for จำนวน
-                        stack.append(
-                            (
-                                child,
-                                pos + 1 + (ch == MAI_THO),
-                                pos,
-                                ("=" if ch == SARA_AA else "~") + SARA_AM,
+                    if ch in _CHANGEABLE:
+                        self._push_changes(stack, node, children, run, pos, ch)
+                    # a word starts with a letter; a tone mark follows a consonant or vowel
+                    if run[pos - 1] in _TAKES_MARK and ch not in _MARK_SET:
+                        if (marked := marked_of.get(id(node))) is None:
+                            marked = marked_of[id(node)] = tuple(
+                                (m, children[m]) for m in MARKS if m in children
                             )
-                        )
-            # a word starts with a letter; a tone mark follows a consonant or vowel
-            if (
-                at < 0
-                and pos > start
-                and run[pos - 1] in _TAKES_MARK
-                and (pos == n or run[pos] not in _MARK_SET)
-            ):
-                if (marked := marked_of.get(id(node))) is None:
-                    marked = marked_of[id(node)] = tuple(
-                        (m, children[m]) for m in MARKS if m in children
-                    )
-                for m, child in marked:
-                    stack.append((child, pos, pos, m))
-        return out
+                        for m, child in marked:
+                            stack.append((child, pos, pos, m))
+                if not ch or (node := children.get(ch)) is None:
+                    break
+                pos += 1
+        return out, far
+
+    @staticmethod
+    def _push_changes(
+        stack: list[tuple[Any, int, int, str]],
+        node: Any,
+        children: Mapping[str, Any],
+        run: str,
+        pos: int,
+        ch: str,
+    ) -> None:
+        """The ways on from ``node`` with the mark ``ch`` at ``pos`` read wrong (the kinds of
+        :meth:`_matches`)."""
+        if ch in _SPURIOUS:
+            stack.append((node, pos + 1, pos, ""))  # a mark OCR added (ขุ้อมูล)
+        elif (tone := _TONE_PAIR.get(ch)) is not None:
+            stack.append((node, pos + 1, pos, "!"))  # สนั้บ for สนับ
+            if (child := children.get(tone)) is not None:
+                stack.append((child, pos + 1, pos, "?" + tone))  # มั้นคง
+        other = _CONFUSED.get(ch)
+        if other is not None and (child := children.get(other)) is not None:
+            stack.append((child, pos + 1, pos, "=" + other))  # ประชูม for ประชุม
+        if (ch == SARA_AA or (ch == MAI_THO and run[pos + 1 : pos + 2] == SARA_AA)) and (
+            child := children.get(SARA_AM)
+        ) is not None:
+            # ย้า for ย้ำ; จ้านวน for จำนวน
+            stack.append(
+                (child, pos + 1 + (ch == MAI_THO), pos, ("=" if ch == SARA_AA else "~") + SARA_AM)
+            )
 
 
 def _spelled(run: str, start: int, end: int, at: int, mark: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import NormalizeConfig
 from pipeline.model import Line, Page
@@ -224,3 +226,41 @@ def test_a_repair_writes_only_thai_letters_and_marks(text):
     fixed, _ = repair_marks(text)
     assert "=" not in fixed and "~" not in fixed
     assert set(fixed) <= set(text) | set("\u0e33\u0e38\u0e39\u0e48\u0e49\u0e4a\u0e4b")
+
+
+#: Thai letters, vowels and marks, weighted toward what the repair reads around (SARA AA,
+#: mai ek, mai tho, the lower vowels), and pieces of words OCR damages, so that drawn runs hit
+#: its changes often.
+_LETTERS = "กขคงจชซดตทนบปพมยรลวสหอะาำิีึืุู่้๊๋ัเแโใไ็์" + "าุู่้" * 3
+_PIECES = [
+    "ประจ้าปี",
+    "ประจ้",
+    "จ้านวน",
+    "อ้าเภอ",
+    "อ้",
+    "ต้าบล",
+    "กาหนด",
+    "ย้า",
+    "ครังที",
+    "ประชูม",
+    "ขุ้อ",
+    "สั่งคม",
+]
+_RUNS = st.lists(
+    st.one_of(st.text(alphabet=_LETTERS, min_size=1, max_size=6), st.sampled_from(_PIECES)),
+    min_size=1,
+    max_size=4,
+).map("".join)
+
+
+@given(st.lists(_RUNS, min_size=1, max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_a_repair_is_the_same_whatever_was_repaired_before(runs):
+    """The walks kept by the letters they read (``_matches_from``) give what a walk afresh gives,
+    in whatever order runs come: each run repaired by a repairer that has seen the others and by
+    one that has seen nothing."""
+    shared = MarkRepairer.default()
+    warm = MarkRepairer(shared.tries, shared.counts)
+    for run in runs + [r[::-1] for r in runs] + ["".join(runs)]:
+        fresh = MarkRepairer(shared.tries, shared.counts)
+        assert warm._segment(run) == fresh._segment(run)
