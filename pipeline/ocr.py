@@ -6,15 +6,13 @@
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import os
 import re
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from itertools import dropwhile, groupby, pairwise
@@ -336,6 +334,17 @@ def _without_doubles(text: str, words: list[Word]) -> tuple[str, list[Word]]:
     return out.strip(), [w for i, w in enumerate(words) if i not in drop]
 
 
+def _tsv_rows(tsv: str) -> Iterator[list[str]]:
+    """The rows of Tesseract's TSV after its header line, split into its twelve columns (level,
+    page_num, block_num, par_num, line_num, word_num, left, top, width, height, conf, text; the
+    text may be missing; a tab inside it was written as spaces)."""
+    lines = iter(tsv.splitlines())
+    next(lines, None)  # the header
+    for line in lines:
+        if line:
+            yield line.split("\t")
+
+
 def parse_tesseract_words(tsv: str, page_no: int) -> tuple[Page, list[list[Word]]]:
     """Build a :class:`Page` from Tesseract's TSV, with the words (and their confidences) of each
     of its lines.
@@ -344,25 +353,24 @@ def parse_tesseract_words(tsv: str, page_no: int) -> tuple[Page, list[list[Word]
     (see :func:`annotate_lines`) gives the line's text; otherwise the text is rebuilt from the words'
     gaps. Rows of other pages are ignored, so one frozen file can hold a whole document.
     """
-    reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     width = height = None
     seen = False
     groups: dict[tuple[int, int, int], list[Word]] = {}
     line_text: dict[tuple[int, int, int], tuple[str, BBox, float | None]] = {}
-    for row in reader:
-        if int(row["page_num"]) != page_no:
+    for row in _tsv_rows(tsv):
+        if int(row[1]) != page_no:
             continue
         seen = True
-        level = int(row["level"])
+        level = int(row[0])
         if level == 1:
-            width, height = int(row["width"]), int(row["height"])
+            width, height = int(row[8]), int(row[9])
         if level not in (4, 5):
             continue
-        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-        text = (row.get("text") or "").strip()
-        left, top = int(row["left"]), int(row["top"])
-        box = (left, top, left + int(row["width"]), top + int(row["height"]))
-        conf = float(row["conf"])
+        key = (int(row[2]), int(row[3]), int(row[4]))
+        text = row[11].strip() if len(row) > 11 else ""
+        left, top = int(row[6]), int(row[7])
+        box = (left, top, left + int(row[8]), top + int(row[9]))
+        conf = float(row[10])
         if level == 4:
             if text:
                 line_text[key] = (text, BBox(*box), conf / 100 if conf >= 0 else None)
