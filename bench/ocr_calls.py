@@ -63,12 +63,13 @@ def main(paths: list[Path]) -> None:
     for (psm, lang), n in sorted(calls.items()):
         print(f"| {psm} | {lang} | {n} | {seconds[(psm, lang)]:.1f} |")
     print()
+    print(f"Rasterising: {rendering:.1f} s.")
+    print(f"The OCR stage (TesseractEngine.page_tsv): {in_page:.1f} s, of which")
+    print(f"- Tesseract, with reading its results: {tesseract:.1f} s;")
     print(
-        f"Rasterising: {rendering:.1f} s. The OCR stage (TesseractEngine.page_tsv): {in_page:.1f} s, "
+        f"- the rest: {in_page - tesseract:.1f} s (preprocessing, parsing, choosing what to read"
+        " again, the second reading of Thai digits, dot leaders, missed lines)."
     )
-    print(f"of which Tesseract {tesseract:.1f} s (with reading its results) and the rest ")
-    print(f"{in_page - tesseract:.1f} s: preprocessing, parsing, choosing what to read again, the ")
-    print("second reading of Thai digits, dot leaders, missed lines.")
 
 
 if __name__ == "__main__":

@@ -188,7 +188,7 @@ def _api_tesseract(image: Image.Image, config: OcrConfig, psm: int) -> tuple[str
 
 
 def _iterator_tsv(api: Any, width: int, height: int) -> str:
-    """The line and word rows of Tesseract's TSV, read from its result iterator.
+    """The page, line and word rows of Tesseract's TSV, read from its result iterator.
 
     Parsed, they equal the library's own ``GetTSVText`` (tests compare them), which costs ~0.3 s
     a page (about a tenth of the recognition) for levels and confidences nothing here reads.
