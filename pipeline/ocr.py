@@ -85,13 +85,12 @@ def run_tesseract(image: Image.Image, config: OcrConfig, psm: int | None = None)
 
     One recognition pass gives both the TSV (boxes, confidences) and the plain text (Tesseract's
     own word spacing for Thai); :func:`annotate_lines` puts each text line into the TSV's empty
-    level-4 (line) row, so the TSV alone holds everything and can be frozen for tests.
+    level-4 (line) row, so the TSV alone holds everything and can be frozen for tests. The
+    library's result iterator gives the lines' text itself (:func:`_iterator_tsv`).
     """
     if use_api(config):
-        tsv, txt = _api_tesseract(image, config, psm or config.psm)
-    else:
-        tsv, txt = _cli_tesseract(image, config, psm)
-    return annotate_lines(tsv, txt)
+        return _api_tesseract(image, config, psm or config.psm)
+    return annotate_lines(*_cli_tesseract(image, config, psm))
 
 
 def use_api(config: OcrConfig) -> bool:
@@ -157,7 +156,7 @@ def _cli_tesseract(image: Image.Image, config: OcrConfig, psm: int | None) -> tu
 _API = threading.local()
 
 
-def _api_tesseract(image: Image.Image, config: OcrConfig, psm: int) -> tuple[str, str]:
+def _api_tesseract(image: Image.Image, config: OcrConfig, psm: int) -> str:
     """Tesseract's library in this process (tesserocr): the model stays loaded between pages and
     the page's pixels are handed over without a temporary file. Same settings as the program."""
     import tesserocr
@@ -182,38 +181,51 @@ def _api_tesseract(image: Image.Image, config: OcrConfig, psm: int) -> tuple[str
             raise OcrError(f"Tesseract timed out after {config.timeout_s:g} s")
         raise OcrError("Tesseract could not recognise the page")
     tsv = _iterator_tsv(api, image.width, image.height)
-    txt = api.GetUTF8Text()
     api.Clear()
-    return tsv, txt
+    return tsv
 
 
 def _iterator_tsv(api: Any, width: int, height: int) -> str:
-    """The page, line and word rows of Tesseract's TSV, read from its result iterator.
+    """The page, line and word rows of Tesseract's TSV, read from its result iterator, each line
+    row holding the line's text as the program's text output gives it (:func:`annotate_lines`).
 
-    Parsed, they equal the library's own ``GetTSVText`` (tests compare them), which costs ~0.3 s
-    a page (about a tenth of the recognition) for levels and confidences nothing here reads.
-    Every line is numbered in block 1, paragraph 1, in Tesseract's order: asking the iterator
-    where blocks and paragraphs begin cost more than the rest of the walk together."""
+    Parsed, they equal what the ``tesseract`` program gives (a test compares them). The
+    library's own ``GetTSVText`` costs ~0.3 s a page (about a tenth of the recognition) for
+    levels and confidences nothing here reads, and its ``GetUTF8Text`` ~0.06 s: a line's text
+    is its words, each after the blanks Tesseract counts before it (``BlanksBeforeWord``: with
+    ``preserve_interword_spaces``, what the text output writes). Every line is numbered in
+    block 1, paragraph 1, in Tesseract's order: asking the iterator where blocks and paragraphs
+    begin cost more than the rest of the walk together."""
     from tesserocr import RIL
 
     rows = [_HEADER, f"1\t1\t0\t0\t0\t0\t0\t0\t{width}\t{height}\t-1\t"]
     it = api.GetIterator()
     line = word = 0
+    line_row, spoken = 0, list[str]()
+
+    def close_line() -> None:  # the finished line's text into its row
+        if line:
+            rows[line_row] += "".join(spoken).strip().replace("\t", " ")
+
     while it is not None:
         if not it.Empty(RIL.WORD):
             if it.IsAtBeginningOf(RIL.TEXTLINE):
-                line, word = line + 1, 0
+                close_line()
+                line, word, line_row, spoken = line + 1, 0, len(rows), []
                 x0, y0, x1, y1 = it.BoundingBox(RIL.TEXTLINE)
                 rows.append(f"4\t1\t1\t1\t{line}\t0\t{x0}\t{y0}\t{x1 - x0}\t{y1 - y0}\t-1\t")
             word += 1
             x0, y0, x1, y1 = it.BoundingBox(RIL.WORD)
-            text = (it.GetUTF8Text(RIL.WORD) or "").replace("\t", " ")
+            text = it.GetUTF8Text(RIL.WORD) or ""
+            spoken.append(" " * it.BlanksBeforeWord() + text)
+            text = text.replace("\t", " ")
             rows.append(
                 f"5\t1\t1\t1\t{line}\t{word}\t{x0}\t{y0}\t{x1 - x0}\t{y1 - y0}\t"
                 f"{it.Confidence(RIL.WORD):f}\t{text}"
             )
         if not it.Next(RIL.WORD):
             break
+    close_line()
     return "\n".join(rows) + "\n"
 
 
