@@ -175,12 +175,19 @@ def _ranked(vectors: np.ndarray, labels: str, shape: np.ndarray) -> tuple[str, f
     if not labels:
         return "", 0.0, 0.0
     scores = vectors @ shape
-    best: dict[str, float] = {}
-    for label, score in zip(labels, scores.tolist(), strict=True):
-        best[label] = max(best.get(label, -1.0), score)
+    # each character's best score, characters in the order they first come among the templates
+    groups = _label_rows(labels)
+    best = {label: max(-1.0, float(scores[rows].max())) for label, rows in groups.items()}
     ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
     (digit, first), second = ranked[0], ranked[1][1] if len(ranked) > 1 else -1.0
     return digit, first, first - second
+
+
+@functools.cache
+def _label_rows(labels: str) -> dict[str, np.ndarray]:
+    """The template rows of each character of ``labels``, characters in order of first row."""
+    codes = np.array([ord(c) for c in labels])
+    return {c: np.flatnonzero(codes == ord(c)) for c in dict.fromkeys(labels)}
 
 
 def otsu_threshold(pixels: np.ndarray) -> float:
@@ -205,15 +212,15 @@ def histogram_threshold(counts: Any) -> float:
 def true_runs(flags: Any) -> list[tuple[int, int]]:
     """The runs of true values in a row of flags (columns or rows holding ink), as (first,
     after)."""
-    runs: list[tuple[int, int]] = []
-    start: int | None = None
-    for i, on in enumerate([bool(v) for v in np.asarray(flags).ravel()] + [False]):
-        if on and start is None:
-            start = i
-        elif not on and start is not None:
-            runs.append((start, i))
-            start = None
-    return runs
+    on = np.asarray(flags, dtype=bool).ravel()
+    edges = np.flatnonzero(on[1:] != on[:-1]) + 1
+    starts = edges[~on[edges - 1]].tolist()  # off before, on from here
+    ends = edges[on[edges - 1]].tolist()
+    if on.size and on[0]:
+        starts.insert(0, 0)
+    if on.size and on[-1]:
+        ends.append(on.size)
+    return list(zip(starts, ends, strict=True))
 
 
 def _main_block(piece: np.ndarray) -> np.ndarray:

@@ -95,7 +95,8 @@ def unrotate_box(box: BBox, angle: float, width: int, height: int) -> BBox:
 def light_range(image: Image.Image) -> float:
     """How much the paper's brightness varies over the page (grey levels, 0-255): the spread of
     the background estimated with :func:`_background`. Flat for a scanner, wide for a photo."""
-    bg = np.asarray(_paper(image.convert("L").reduce(16), 5, 3), dtype=np.float32)
+    gray = image if image.mode == "L" else image.convert("L")
+    bg = np.asarray(_paper(gray.reduce(16), 5, 3), dtype=np.float32)
     return float(np.percentile(bg, 98) - np.percentile(bg, 2))
 
 

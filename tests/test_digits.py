@@ -3,7 +3,12 @@ fonts, as Tesseract boxes them (one box a glyph) and misreads them."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline import digits
@@ -462,3 +467,30 @@ def test_a_face_whose_five_runs_into_the_next_digit_and_a_slash_written_twice_ar
         ("๕", (1558, 462, 1598, 503)),
     ]
     assert read_digit_run(image, number) == "๗/๒๕๖๕"
+
+
+@given(st.lists(st.booleans(), max_size=40))
+def test_the_runs_of_flags_are_each_true_stretch_whole(flags: list[bool]):
+    """``true_runs`` gives every stretch of true flags once, whole, in order: filling the runs
+    in gives the flags back, and no run touches the next (they would be one)."""
+    runs = digits.true_runs(np.array(flags, dtype=bool))
+    filled = [False] * len(flags)
+    for start, after in runs:
+        assert start < after
+        filled[start:after] = [True] * (after - start)
+    assert filled == flags
+    assert all(a_after < b_start for (_, a_after), (b_start, _) in pairwise(runs))
+    assert digits.true_runs(flags) == runs  # a list of flags as well as an array
+
+
+def test_a_glyph_is_ranked_by_its_best_template_of_each_character():
+    """Each character scores its best template; the winner's margin is over the next
+    character, not over its own second-best template."""
+    vectors = np.array([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    shape = np.array([1, 0.05, 0], dtype=np.float32)
+    shape /= np.linalg.norm(shape)
+    digit, likeness, margin = digits._ranked(vectors, "๑๑๒๓", shape)
+    assert digit == "๑"
+    assert likeness == pytest.approx(float(vectors[0] @ shape))
+    assert margin == pytest.approx(float(vectors[0] @ shape - vectors[2] @ shape))
