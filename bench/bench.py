@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -242,7 +243,8 @@ def main() -> None:
             rows.append(
                 f"| scanned PDF, {n} pages | {w} | {raw:.1f} s ({n / raw:.2f} pages/s) | "
                 f"{same:.1f} s | {seconds:.1f} s ({n / seconds:.2f} pages/s) | "
-                f"**{seconds / raw:.2f}×** (runs: {', '.join(f'{r:.2f}' for r in ratios)}) | "
+                f"**{seconds / raw:.2f}×** (each run to the raw run before it: "
+                f"{', '.join(f'{r:.2f}' for r in ratios)}; median {statistics.median(ratios):.2f}) | "
                 f"**{seconds / same:.2f}×** | "
                 f"{(peak['worker'] if w > 1 else peak['main']) / MIB:.0f} MiB | "
                 f"{peak['main'] / MIB:.0f} MiB | {peak['tesseract'] / MIB:.0f} MiB |"
@@ -269,7 +271,9 @@ def main() -> None:
             f"Machine: {os.cpu_count()} cores; Tesseract `{lang}`, OMP_THREAD_LIMIT=1 for both.",
             "",
             f"Best of {args.repeat} alternating runs each; the pipeline's time includes start-up, "
-            "rasterising, the text stages and writing the tables.",
+            "rasterising, the text stages and writing the tables. The ratio is best to best; "
+            "beside it, each pipeline run against the raw run just before it, and their median: "
+            "one lucky raw run on a machine whose speed drifts moves the first, not the second.",
             "",
             "Raw tesseract twice: plain (`tesseract page.png out -l tha+eng`, text only) and with "
             "the outputs the pipeline needs (`" + " ".join(SAME_OUTPUTS) + "`: boxes and "

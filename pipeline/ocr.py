@@ -80,6 +80,11 @@ def tesseract_config(config: OcrConfig, psm: int | None = None) -> str:
     )
 
 
+#: Set when this process first hands Tesseract a page: from then on it reads for seconds at a time
+#: without the GIL (see :func:`pipeline.runner.warm_up_in_background`).
+TESSERACT_STARTED = threading.Event()
+
+
 def run_tesseract(image: Image.Image, config: OcrConfig, psm: int | None = None) -> str:
     """Run Tesseract once on an image; return its TSV with each line's text filled in.
 
@@ -88,6 +93,7 @@ def run_tesseract(image: Image.Image, config: OcrConfig, psm: int | None = None)
     level-4 (line) row, so the TSV alone holds everything and can be frozen for tests. The
     library's result iterator gives the lines' text itself (:func:`_iterator_tsv`).
     """
+    TESSERACT_STARTED.set()
     if use_api(config):
         return _api_tesseract(image, config, psm or config.psm)
     return annotate_lines(*_cli_tesseract(image, config, psm))

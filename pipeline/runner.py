@@ -33,7 +33,7 @@ from pipeline.ingest import (
 )
 from pipeline.model import Document, Page
 from pipeline.normalize import document_text, normalize_document
-from pipeline.ocr import OcrEngine, TesseractEngine
+from pipeline.ocr import TESSERACT_STARTED, OcrEngine, TesseractEngine
 from pipeline.paragraphs import paragraphs, reading_text
 from pipeline.segment import segment
 from pipeline.tables import (
@@ -273,20 +273,29 @@ def run_documents(
     Plain-text documents are one task each."""
     if executor is None:
         if any(needs_ocr_engine(path) for path, _ in inputs):
-            warm_up_in_background()
+            # from when Tesseract has the first page, so as not to slow getting it ready
+            warm_up_in_background(after=TESSERACT_STARTED)
         for path, sha256 in inputs:
             yield process_document(path, config, engine, sha256, on_page)
         return
     yield from _Scheduler(config, executor, engine, on_page, window).run(inputs)
 
 
-def warm_up_in_background() -> threading.Thread:
+def warm_up_in_background(
+    after: threading.Event | None = None, patience: float = 30.0
+) -> threading.Thread:
     """Load what the text stages load once per process (pythainlp's word trie and TNC word
     frequencies, the mark repairer: ~1.5 s) in a helper thread, while this process OCRs the first
-    pages: Tesseract lets go of the GIL, so a single worker does not pay it after OCR. A failure
-    here is left for the text stages to meet and record."""
+    pages: Tesseract lets go of the GIL, so a single worker does not pay it after OCR. With
+    ``after``, the loading waits for that event (at most ``patience`` seconds): started with the
+    run, it held the GIL in pure Python while the first page was being made ready, and every
+    import, PIL or numpy call there, each giving the GIL up, waited up to 5 ms to get it back
+    (the first page reached Tesseract 1.5-2 s late). A failure here is left for the text stages
+    to meet and record."""
 
     def load() -> None:
+        if after is not None:
+            after.wait(patience)
         try:
             from pythainlp.tokenize import word_tokenize
 
