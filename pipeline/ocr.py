@@ -207,23 +207,23 @@ def _iterator_tsv(api: Any, width: int, height: int) -> str:
     rows = [_HEADER, f"1\t1\t0\t0\t0\t0\t0\t0\t{width}\t{height}\t-1\t"]
     it = api.GetIterator()
     line = word = 0
-    line_row, spoken = 0, list[str]()
+    line_row, pieces = 0, list[str]()
 
     def close_line() -> None:  # the finished line's text into its row
         if line:
-            rows[line_row] += "".join(spoken).strip().replace("\t", " ")
+            rows[line_row] += "".join(pieces).strip().replace("\t", " ")
 
     while it is not None:
         if not it.Empty(RIL.WORD):
             if it.IsAtBeginningOf(RIL.TEXTLINE):
                 close_line()
-                line, word, line_row, spoken = line + 1, 0, len(rows), []
+                line, word, line_row, pieces = line + 1, 0, len(rows), []
                 x0, y0, x1, y1 = it.BoundingBox(RIL.TEXTLINE)
                 rows.append(f"4\t1\t1\t1\t{line}\t0\t{x0}\t{y0}\t{x1 - x0}\t{y1 - y0}\t-1\t")
             word += 1
             x0, y0, x1, y1 = it.BoundingBox(RIL.WORD)
             text = it.GetUTF8Text(RIL.WORD) or ""
-            spoken.append(" " * it.BlanksBeforeWord() + text)
+            pieces.append(" " * it.BlanksBeforeWord() + text)
             text = text.replace("\t", " ")
             rows.append(
                 f"5\t1\t1\t1\t{line}\t{word}\t{x0}\t{y0}\t{x1 - x0}\t{y1 - y0}\t"
