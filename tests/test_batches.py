@@ -328,3 +328,19 @@ def test_a_page_that_cannot_be_rasterised_is_a_failed_page(monkeypatch):
     assert error.page == 2 and "page 2 cannot be rasterised" in error.message
     assert "Failed to render page" in error.message
     assert [n for n, _ in looking.sizes] == [1, 3]
+
+
+def test_the_warm_up_waits_for_its_event_before_loading(monkeypatch):
+    """With one worker the warm-up loads nothing until Tesseract has the first page: loading
+    sooner held the GIL while the page was being made ready."""
+    from pipeline import runner
+    from pipeline.spelling import MarkRepairer
+
+    loaded = threading.Event()
+    monkeypatch.setattr(MarkRepairer, "default", classmethod(lambda cls: loaded.set()))
+    started = threading.Event()
+    thread = runner.warm_up_in_background(after=started)
+    assert not loaded.wait(0.3)
+    started.set()
+    thread.join(10)
+    assert loaded.is_set()
