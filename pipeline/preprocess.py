@@ -36,7 +36,7 @@ def skew_angle(image: Image.Image, needed: float = 0.0) -> float:
     of 0.25° on a copy about 400 pixels wide, then of 0.05° on one about 800 wide; of equal
     scores, the smallest turn wins. When the coarse angle is too small for the fine search to
     reach ``needed`` (the least skew anyone acts on), the coarse angle is returned as it is."""
-    gray = image if image.mode == "L" else image.convert("L")
+    gray = _gray(image)
 
     def ink_of(width: int) -> Image.Image:
         small = gray.reduce(max(1, round(gray.width / width)))
@@ -95,17 +95,21 @@ def unrotate_box(box: BBox, angle: float, width: int, height: int) -> BBox:
 def light_range(image: Image.Image) -> float:
     """How much the paper's brightness varies over the page (grey levels, 0-255): the spread of
     the background estimated with :func:`_background`. Flat for a scanner, wide for a photo."""
-    gray = image if image.mode == "L" else image.convert("L")
-    bg = np.asarray(_paper(gray.reduce(16), 5, 3), dtype=np.float32)
+    bg = np.asarray(_paper(_gray(image).reduce(16), 5, 3), dtype=np.float32)
     return float(np.percentile(bg, 98) - np.percentile(bg, 2))
 
 
 def even_out_light(image: Image.Image) -> Image.Image:
     """The page divided by its background, so the paper is one brightness all over."""
-    gray = image.convert("L")
+    gray = _gray(image)
     bg = np.maximum(np.asarray(_background(gray), dtype=np.float32), 1)
     pixels = np.asarray(gray, dtype=np.float32)
     return Image.fromarray(np.clip(pixels / bg * 235, 0, 255).astype(np.uint8))
+
+
+def _gray(image: Image.Image) -> Image.Image:
+    """The page in grey levels: itself when it is (pages arrive so), not a copy."""
+    return image if image.mode == "L" else image.convert("L")
 
 
 def _background(gray: Image.Image) -> Image.Image:
