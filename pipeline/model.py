@@ -57,6 +57,8 @@ class Page:
     lines: tuple[Line, ...]
     reason: str = ""  # why the text layer was trusted or the page OCR'd
     error: str | None = None  # a page that could not be read
+    #: its lines carry normalised ``text`` (:func:`pipeline.normalize.normalize_page`, done once)
+    normalized: bool = False
 
 
 @dataclass(frozen=True)

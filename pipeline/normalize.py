@@ -288,6 +288,10 @@ def normalize_line(
 
 
 def normalize_page(page: Page, config: NormalizeConfig) -> Page:
+    """The page with each line's ``text`` normalised from its ``raw_text`` (page-local: a page
+    task does it in the worker that read the page, while other pages are still being read)."""
+    if page.normalized:
+        return page
     ocr = page.origin == "ocr"
     n = len(page.lines)
     heights = sorted(ln.bbox.height for ln in page.lines if ln.bbox)
@@ -295,6 +299,7 @@ def normalize_page(page: Page, config: NormalizeConfig) -> Page:
     edge = {i for i in range(n) if i < PAGE_NUMBER_ZONE or i >= n - PAGE_NUMBER_ZONE}
     return replace(
         page,
+        normalized=True,
         lines=tuple(
             normalize_line(
                 ln,
@@ -311,7 +316,9 @@ def normalize_page(page: Page, config: NormalizeConfig) -> Page:
 
 
 def normalize_document(doc: Document, config: NormalizeConfig) -> Document:
-    """A new document whose lines carry normalised ``text`` (``raw_text`` is kept as read)."""
+    """A new document whose lines carry normalised ``text`` (``raw_text`` is kept as read); a
+    page normalised already is kept as it is. Running headers and footers are marked here, over
+    the whole document."""
     pages = tuple(normalize_page(p, config) for p in doc.pages)
     if config.drop_furniture:
         pages = mark_running_lines(pages)

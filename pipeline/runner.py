@@ -32,7 +32,7 @@ from pipeline.ingest import (
     sha256_file,
 )
 from pipeline.model import Document, Page
-from pipeline.normalize import document_text, normalize_document
+from pipeline.normalize import document_text, normalize_document, normalize_page
 from pipeline.ocr import TESSERACT_STARTED, OcrEngine, TesseractEngine
 from pipeline.paragraphs import paragraphs, reading_text
 from pipeline.segment import segment
@@ -109,11 +109,19 @@ def process_document(
 def read_page_task(
     plan: DocumentPlan, index: int, config: PipelineConfig, engine: EngineFactory
 ) -> Page:
-    """One page of a document, in a worker: the unit of parallel OCR. Never raises."""
+    """One page of a document, in a worker: the unit of parallel OCR. Never raises.
+
+    The page is normalised here too (page-local work, done while other workers read other
+    pages, rather than after the last page); where that fails, the page is returned as read and
+    the document's text stages meet and record the failure."""
     try:
-        return read_page(plan, index, config.ocr, engine(plan.path, config))
+        page = read_page(plan, index, config.ocr, engine(plan.path, config))
     except Exception as exc:
         return _failed_page(index, f"unexpected {_crash(exc)}")
+    try:
+        return normalize_page(page, config.normalize)
+    except Exception:
+        return page
 
 
 def finish_document(

@@ -344,3 +344,37 @@ def test_the_warm_up_waits_for_its_event_before_loading(monkeypatch):
     started.set()
     thread.join(10)
     assert loaded.is_set()
+
+
+def test_a_page_task_normalises_its_page_once(monkeypatch):
+    """The page-local text stage runs in the page's task; the document's text stages keep such a
+    page as it is, and a page whose normalisation failed there meets it again and records it."""
+    from pipeline import normalize, runner
+    from pipeline.ingest import plan_document
+
+    scan = next(p for p in SCANS if "abt" in str(p))
+    config = PipelineConfig()
+    plan = plan_document(scan, config.ocr)
+    page = runner.read_page_task(plan, 0, config, frozen_engine)
+    assert page.normalized and page.error is None
+    assert any(ln.text != ln.raw_text for ln in page.lines)  # Thai digits made Arabic
+    assert normalize.normalize_page(page, config.normalize) is page
+
+    def broken(page, config):
+        raise ValueError("a bug in a rule")
+
+    monkeypatch.setattr(runner, "normalize_page", broken)
+    as_read = runner.read_page_task(plan, 0, config, frozen_engine)
+    assert not as_read.normalized and as_read.lines
+    monkeypatch.setattr(normalize, "normalize_page", broken)
+    result = runner.finish_document("0" * 64, _document(scan, plan, [as_read]), config, time.time())
+    assert result.status == "failed"
+    assert [e.stage for e in result.errors] == ["normalize"]
+    assert "a bug in a rule" in result.errors[0].message
+
+
+def _document(path: Path, plan, pages):
+    from pipeline.ingest import assemble
+
+    return assemble(path, "0" * 16, plan, pages)
+
