@@ -62,8 +62,14 @@ freeze: setup ## Re-run Tesseract on the samples and freeze its output in sample
 eval: setup ## Character error rate of OCR and table agreement between a sample's inputs
 	$(PY) -m pipeline.evaluate samples --out out/eval.md
 
-bench: setup ## Pipeline vs raw Tesseract on the same pages, text-stage speed, memory (PAGES=22)
-	$(PY) bench/bench.py --pages $(or $(PAGES),22)
+# OCRmyPDF, for make bench only: its own venv, so its pins never meet the pipeline's
+OCRMYPDF := .venv-ocrmypdf/bin/ocrmypdf
+$(OCRMYPDF):
+	test -x .venv-ocrmypdf/bin/python || python3 -m venv .venv-ocrmypdf
+	.venv-ocrmypdf/bin/python -m pip install -q 'ocrmypdf>=17,<18'
+
+bench: setup $(OCRMYPDF) ## Pipeline vs raw Tesseract and OCRmyPDF on the same pages, text-stage speed, memory (PAGES=22)
+	$(PY) bench/bench.py --pages $(or $(PAGES),22) --ocrmypdf $(OCRMYPDF)
 
 check: setup ## Lint and type-check
 	.venv/bin/ruff check pipeline extractors schemas samples tests bench
