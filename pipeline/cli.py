@@ -105,9 +105,7 @@ def run(
     try:
         # pages of one PDF or image are read in parallel; plain-text documents are one task each
         paged = any(needs_ocr_engine(path) for path, _ in todo)
-        executor, close = make_executor(
-            workers if paged else min(workers, max(1, len(todo))), dask, paged
-        )
+        executor, close = make_executor(workers if paged else min(workers, max(1, len(todo))), dask)
     except MinutesError as exc:
         _fail(ExitCode.MISSING_COMPONENT, str(exc))
     failed = 0

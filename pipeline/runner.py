@@ -438,18 +438,8 @@ class _Scheduler:
             yield _failed(path, sha256, StageError("worker", message), started)
 
 
-def _warm_up_worker() -> None:
-    """A pool worker's initializer: its warm-up loads once Tesseract has its first page (see
-    :func:`warm_up_in_background`), so the word trie is in place before a line or the text
-    stages ask for it, rather than after the worker's last page of a short document."""
-    warm_up_in_background(after=TESSERACT_STARTED)
-
-
-def make_executor(
-    workers: int, dask: str | None, paged: bool = False
-) -> tuple[Executor | None, Callable[[], None]]:
-    """A process pool, a Dask cluster's executor, or None for one worker in this process. With
-    ``paged`` (pages to OCR), each pool worker warms up while Tesseract reads its first page."""
+def make_executor(workers: int, dask: str | None) -> tuple[Executor | None, Callable[[], None]]:
+    """A process pool, a Dask cluster's executor, or None for one worker in this process."""
     if dask:
         try:
             from distributed import Client, LocalCluster
@@ -474,5 +464,5 @@ def make_executor(
         return client.get_executor(), close
     if workers <= 1:
         return None, lambda: None
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_up_worker if paged else None)
+    pool = ProcessPoolExecutor(max_workers=workers)
     return pool, lambda: pool.shutdown(cancel_futures=True)

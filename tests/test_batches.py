@@ -378,18 +378,3 @@ def _document(path: Path, plan, pages):
 
     return assemble(path, "0" * 16, plan, pages)
 
-
-def _warm_up_threads() -> list[str]:
-    return [t.name for t in threading.enumerate() if t.name == "thaiminutes-warm-up"]
-
-
-def test_pool_workers_warm_up_only_for_pages_to_ocr():
-    from pipeline.runner import make_executor
-
-    for paged, expected in ((True, ["thaiminutes-warm-up"]), (False, [])):
-        executor, close = make_executor(2, None, paged)
-        try:
-            assert executor is not None
-            assert executor.submit(_warm_up_threads).result(timeout=60) == expected
-        finally:
-            close()
