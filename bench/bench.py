@@ -268,6 +268,31 @@ def text_batch(n: int, workers: int, work: Path) -> tuple[float, dict[str, int]]
     )
 
 
+def pipeline_row(
+    input_: str,
+    pages: int,
+    workers: int,
+    raws: list[float],
+    runs: list[tuple[float, dict[str, int]]],
+    same: tuple[str, str] = ("", ""),
+    other: tuple[str, str] = ("", ""),
+) -> str:
+    """A table row of pipeline runs against the raw runs alternating with them: best to best,
+    each run to the raw run just before it, and the peaks of memory. ``same`` and ``other`` are
+    the cells of raw Tesseract with the pipeline's outputs and of OCRmyPDF (a time and a ratio)."""
+    raw, seconds = min(raws), min(s for s, _ in runs)
+    peak = {k: max(p[k] for _, p in runs) for k in runs[0][1]}
+    ratios = sorted(s / r for (s, _), r in zip(runs, raws, strict=True))
+    return (
+        f"| {input_} | {workers} | {raw:.1f} s ({pages / raw:.2f} pages/s) | {same[0]} | "
+        f"{seconds:.1f} s ({pages / seconds:.2f} pages/s) | **{seconds / raw:.2f}×** (each run "
+        f"to the raw run before it: {', '.join(f'{r:.2f}' for r in ratios)}; median "
+        f"{statistics.median(ratios):.2f}) | {same[1]} | {other[0]} | {other[1]} | "
+        f"{(peak['worker'] if workers > 1 else peak['main']) / MIB:.0f} MiB | "
+        f"{peak['main'] / MIB:.0f} MiB | {peak['tesseract'] / MIB:.0f} MiB |"
+    )
+
+
 # --- report --------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -301,47 +326,35 @@ def main() -> None:
                 sames.append(raw_tesseract(images, w, work, lang, SAME_OUTPUTS))
                 if ocrmypdf and not others:  # once: a comparison, not the target
                     others.append(ocrmypdf_run(ocrmypdf, pdf, w, work))
-            raw, same = min(raws), min(sames)
+            seconds, same = min(s for s, _ in runs), min(sames)
             other = (
-                f"{min(others):.1f} s | **{min(others) / min(s for s, _ in runs):.2f}×** | "
+                (f"{min(others):.1f} s", f"**{min(others) / seconds:.2f}×**")
                 if others
-                else "not run | | "
+                else ("not run", "")
             )
-            seconds = min(s for s, _ in runs)
-            peak = {k: max(p[k] for _, p in runs) for k in runs[0][1]}
-            ratios = sorted(s / r for (s, _), r in zip(runs, raws, strict=True))
             rows.append(
-                f"| scanned PDF, {n} pages | {w} | {raw:.1f} s ({n / raw:.2f} pages/s) | "
-                f"{same:.1f} s | {seconds:.1f} s ({n / seconds:.2f} pages/s) | "
-                f"**{seconds / raw:.2f}×** (each run to the raw run before it: "
-                f"{', '.join(f'{r:.2f}' for r in ratios)}; median {statistics.median(ratios):.2f}) | "
-                f"**{seconds / same:.2f}×** | {other}"
-                f"{(peak['worker'] if w > 1 else peak['main']) / MIB:.0f} MiB | "
-                f"{peak['main'] / MIB:.0f} MiB | {peak['tesseract'] / MIB:.0f} MiB |"
+                pipeline_row(
+                    f"scanned PDF, {n} pages",
+                    n,
+                    w,
+                    raws,
+                    runs,
+                    (f"{same:.1f} s", f"**{seconds / same:.2f}×**"),
+                    other,
+                )
             )
             print(rows[-1], flush=True)
         batch_workers = [int(w) for w in args.batch_workers.split(",") if w]
         if batch_workers:
             folder, batch_images = prepare_batch(work)
             documents, n = len(list(folder.iterdir())), len(batch_images)
+            input_ = f"{documents} scanned and photographed sample PDFs, {n} pages"
         for w in batch_workers:
             raws, runs = [], []
             for _ in range(args.repeat):
                 raws.append(raw_tesseract(batch_images, w, work, lang, []))
                 runs.append(pipeline_run(folder, w, work))
-            raw = min(raws)
-            seconds = min(s for s, _ in runs)
-            peak = {k: max(p[k] for _, p in runs) for k in runs[0][1]}
-            ratios = sorted(s / r for (s, _), r in zip(runs, raws, strict=True))
-            rows.append(
-                f"| {documents} scanned and photographed sample PDFs, {n} pages | {w} | "
-                f"{raw:.1f} s ({n / raw:.2f} pages/s) | | {seconds:.1f} s "
-                f"({n / seconds:.2f} pages/s) | **{seconds / raw:.2f}×** (each run to the raw "
-                f"run before it: {', '.join(f'{r:.2f}' for r in ratios)}; median "
-                f"{statistics.median(ratios):.2f}) | | | | "
-                f"{(peak['worker'] if w > 1 else peak['main']) / MIB:.0f} MiB | "
-                f"{peak['main'] / MIB:.0f} MiB | {peak['tesseract'] / MIB:.0f} MiB |"
-            )
+            rows.append(pipeline_row(input_, n, w, raws, runs))
             print(rows[-1], flush=True)
         pages, cpu, warm_up = text_stages(repeat=5)
         text_rate = pages / cpu
