@@ -289,21 +289,18 @@ def run_documents(
     yield from _Scheduler(config, executor, engine, on_page, window).run(inputs)
 
 
-def warm_up_in_background(
-    after: threading.Event | None = None, patience: float = 30.0
-) -> threading.Thread:
+def warm_up_in_background(after: threading.Event, patience: float = 30.0) -> threading.Thread:
     """Load what the text stages load once per process (pythainlp's word trie and TNC word
     frequencies, the mark repairer: ~1.5 s) in a helper thread, while this process OCRs the first
-    pages: Tesseract lets go of the GIL, so a single worker does not pay it after OCR. With
-    ``after``, the loading waits for that event (at most ``patience`` seconds): started with the
-    run, it held the GIL in pure Python while the first page was being made ready, and every
-    import, PIL or numpy call there, each giving the GIL up, waited up to 5 ms to get it back
-    (the first page reached Tesseract 1.5-2 s late). A failure here is left for the text stages
+    pages: Tesseract lets go of the GIL, so a single worker does not pay it after OCR. The
+    loading waits for ``after`` (at most ``patience`` seconds): started with the run, it held the
+    GIL in pure Python while the first page was being made ready, and every import, PIL or numpy
+    call there, each giving the GIL up, waited up to 5 ms to get it back (the first page reached
+    Tesseract 1.5-2 s late). A failure here is left for the text stages
     to meet and record."""
 
     def load() -> None:
-        if after is not None:
-            after.wait(patience)
+        after.wait(patience)
         try:
             from pythainlp.tokenize import word_tokenize
 
