@@ -27,6 +27,7 @@ it wrote more wrong vowels (into names, OCR garbage) than it restored.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -91,9 +92,10 @@ class MarkRepairer:
         self.counts = counts
         self.total = sum(counts.values()) or 1
         self._seen: dict[str, tuple[str, int]] = {}
-        #: :meth:`_matches_from` by the letters its walk read, and those keys' lengths
+        #: :meth:`_matches_from` by the letters its walk read, and the lengths of those keys (of
+        #: two letters or more) by their first two letters
         self._starts: dict[str, tuple[tuple[int, int, str, float], ...]] = {}
-        self._reaches: list[int] = []
+        self._reaches: dict[str, list[int]] = {}
         self._costs: dict[str, float] = {}
         #: the cost of the word each trie node ends, by id (the tries live as long)
         self._node_costs: dict[int, float] = {}
@@ -125,6 +127,7 @@ class MarkRepairer:
         """Empty what was kept of runs and walks already repaired (for measuring)."""
         self._seen.clear()
         self._starts.clear()
+        self._reaches.clear()
 
     def is_word(self, word: str) -> bool:
         return any(word in trie for trie in self.tries)
@@ -198,7 +201,12 @@ class MarkRepairer:
         and a key ends with ``\\n`` where the walk looked past the run's end."""
         starts = self._starts
         n = len(run)
-        for length in self._reaches:
+        # the keys that can start here: one letter, or those kept under these two letters (no
+        # key is the start of another: the same letters lead the walk the same way)
+        if (found := starts.get(run[start])) is not None:
+            return found
+        head = run[start : start + 2] if start + 2 <= n else run[start] + "\n"
+        for length in self._reaches.get(head, ()):
             if start + length <= n:
                 key = run[start : start + length]
             elif start + length == n + 1:
@@ -212,9 +220,12 @@ class MarkRepairer:
         key = run[start : far + 1] if far < n else run[start:] + "\n"
         if len(starts) >= SEEN_LIMIT:
             starts.clear()
+            self._reaches.clear()
         starts[key] = found
-        if len(key) not in self._reaches:
-            self._reaches = sorted({*self._reaches, len(key)})
+        if len(key) > 1:
+            lengths = self._reaches.setdefault(key[:2], [])
+            if len(key) not in lengths:
+                bisect.insort(lengths, len(key))
         return found
 
     def _matches(self, run: str, start: int) -> tuple[list[tuple[int, int, str, float]], int]:
