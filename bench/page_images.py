@@ -18,8 +18,9 @@ ignored, as ``python -m pipeline.evaluate``) against the sample's ``minutes.txt`
   two rows, of the scan's; here with PIL's bilinear resampling;
 - decoded, then blurred (Gaussian, radius 0.5 and 0.7).
 
-Only a page that is one image at the page's size at 300 dpi (within 1%) is made otherwise; the
-photographs (200 dpi) are rasterised in every column. Nothing is written.
+The decoded columns decode only a page that is one image at the page's size at 300 dpi (within
+1%): the photographs (200 dpi) are rasterised there as in the first column. Nothing is
+written.
 """
 
 from __future__ import annotations
