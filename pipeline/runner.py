@@ -296,8 +296,7 @@ def warm_up_in_background(after: threading.Event, patience: float = 30.0) -> thr
     loading waits for ``after`` (at most ``patience`` seconds): started with the run, it held the
     GIL in pure Python while the first page was being made ready, and every import, PIL or numpy
     call there, each giving the GIL up, waited up to 5 ms to get it back (the first page reached
-    Tesseract 1.5-2 s late). A failure here is left for the text stages
-    to meet and record."""
+    Tesseract 1.5-2 s late). A failure here is left for the text stages to meet and record."""
 
     def load() -> None:
         after.wait(patience)
