@@ -138,3 +138,114 @@ def test_a_crash_in_an_extractor_is_recorded_with_its_place(monkeypatch):
     error = result.rows["documents"][0]["error"]
     assert error.startswith("budget.v1: ValueError: unexpected layout at test_ingest.py:")
     assert result.rows["resolutions"]  # the other extractors ran
+
+
+# --- image files are rasterised as a scanned PDF's page is ------------------------------------------
+def _speckled_page(width: int, height: int, seed: int = 7) -> Image.Image:
+    """A grey page with dark strokes and specks: something whose pixels a resampling changes."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    pixels = np.full((height, width), 235, np.uint8)
+    pixels += rng.integers(0, 20, (height, width), dtype=np.uint8)
+    for _ in range(200):
+        y, x = int(rng.integers(0, height - 8)), int(rng.integers(0, width - 40))
+        pixels[y : y + 6, x : x + int(rng.integers(4, 40))] = 20
+    return Image.fromarray(pixels, "L")
+
+
+def _image_pixels(path: Path, index: int = 0):
+    import numpy as np
+
+    from pipeline.ingest import locate_page, plan_document
+
+    config = PipelineConfig().ocr
+    return np.asarray(locate_page(plan_document(path, config), index, config).render())
+
+
+@pytest.mark.parametrize("suffix", [".png", ".tif", ".jpg"])
+def test_an_image_file_reads_as_the_same_scan_in_a_pdf(tmp_path, suffix):
+    """The same pixels whichever way the scan comes: an image file is drawn by PDFium on a page
+    of its size, as a PDF made of it (img2pdf, as scanners and the samples make them) is."""
+    import img2pdf
+    import numpy as np
+
+    # A4 at 300 dpi: PDFium draws the 2,481-pixel width 2,482 wide, mixing neighbouring columns
+    image = tmp_path / f"scan{suffix}"
+    _speckled_page(2481, 3508).save(image, dpi=(300, 300))
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(img2pdf.convert(str(image)))
+    from_image, from_pdf = _image_pixels(image), _image_pixels(pdf)
+    assert from_image.shape == from_pdf.shape == (3508, 2482)
+    assert np.array_equal(from_image, from_pdf)
+    assert not np.array_equal(from_image[:, :2481], np.asarray(Image.open(image)))
+
+
+def test_a_600_dpi_scan_is_read_at_300_dpi_and_an_undeclared_one_at_its_own_pixels(tmp_path):
+    page = _speckled_page(1200, 1700)
+    fine, plain, software = tmp_path / "fine.png", tmp_path / "plain.png", tmp_path / "72.png"
+    page.save(fine, dpi=(600, 600))
+    page.save(plain)
+    page.save(software, dpi=(72, 72))  # what software writes when it knows no resolution
+    # PDFium rounds a page's pixel size up: a pixel more is its way, as for a PDF's page
+    for path, size in ((fine, (600, 850)), (plain, (1200, 1700)), (software, (1200, 1700))):
+        height, width = _image_pixels(path).shape
+        assert 0 <= width - size[0] <= 1 and 0 <= height - size[1] <= 1, path.name
+
+
+def test_scan_dpi_takes_only_a_resolution_a_scanner_would_write():
+    from pipeline.ingest import scan_dpi
+
+    page = Image.new("L", (2481, 3508))
+    for dpi, expected in [
+        ((300, 300), 300.0),
+        ((400.0, 400.0), 400.0),
+        ((72, 72), None),  # a software default
+        ((300, 150), None),  # another for each axis
+        ((100, 100), None),  # a 35-inch page
+        (None, None),
+    ]:
+        if dpi is None:
+            page.info.pop("dpi", None)
+        else:
+            page.info["dpi"] = dpi
+        assert scan_dpi(page) == expected, dpi
+
+
+def test_a_photo_is_turned_upright_by_its_exif_orientation(tmp_path):
+    """A phone photo taken sideways is stored sideways with an EXIF orientation: read upright."""
+    import numpy as np
+
+    page = _speckled_page(600, 900)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the stored image is the page turned 90° anticlockwise
+    photo = tmp_path / "photo.jpg"
+    page.rotate(90, expand=True).save(photo, exif=exif, quality=95)
+    read = _image_pixels(photo)
+    assert 0 <= read.shape[0] - 900 <= 1 and 0 <= read.shape[1] - 600 <= 1
+    upright = np.asarray(page, dtype=float)[: read.shape[0], : read.shape[1]]
+    assert (
+        np.corrcoef(read[: upright.shape[0], : upright.shape[1]].ravel(), upright.ravel())[0, 1]
+        > 0.9
+    )
+
+
+def test_a_16_bit_scan_and_a_transparent_png_are_read_as_ink_on_paper(tmp_path):
+    """Pillow's own conversion to 8-bit grey clips 16-bit grey at 255 (the page came out white)
+    and drops transparency (a transparent background came out black)."""
+    import numpy as np
+
+    page = np.asarray(_speckled_page(400, 600), dtype=np.uint16)
+    deep = tmp_path / "deep.png"
+    Image.fromarray(page * 257).save(deep)  # 16-bit grey, the same shades
+    assert Image.open(deep).mode.startswith("I")
+    plain = tmp_path / "plain.png"
+    Image.fromarray(page.astype(np.uint8)).save(plain)
+    assert np.abs(_image_pixels(deep).astype(int) - _image_pixels(plain)).max() <= 1
+
+    ink = Image.new("RGBA", (400, 600), (0, 0, 0, 0))  # black, fully transparent: no ink...
+    ink.paste((0, 0, 0, 255), (50, 50, 350, 80))  # ...but one opaque black bar
+    clear = tmp_path / "clear.png"
+    ink.save(clear)
+    read = _image_pixels(clear)
+    assert read[300, 200] == 255 and read[65, 200] == 0
