@@ -1,14 +1,19 @@
 """Every sample scan and photo given as an image file: is it read as well as its PDF?
 
-    python bench/image_files.py                # the sample scans and photos
-    python bench/image_files.py a/ b/          # other samples (folders with source/minutes.txt)
+    python bench/image_files.py                  # the sample scans and photos
+    python bench/image_files.py a/ b/            # other samples (folders with source/minutes.txt)
+    python bench/image_files.py --tree DIR ...   # with the pipeline of another checkout
 
-Each scanned or photographed sample PDF's page images (one image a page) are written, decoded
-and lossless, as a multi-page TIFF at the resolution they fill the page with (300 dpi for the
-scans, 200 for the photographs). Each TIFF and its PDF then go through the whole pipeline with
-Tesseract (not the frozen OCR, ``OMP_THREAD_LIMIT=1``), and this prints both documents'
+Each scanned or photographed sample PDF's page images (one image a page) are written as two
+multi-page TIFFs at the resolution they fill the page with (300 dpi for the scans, 200 for the
+photographs): grey, decoded and lossless; and bilevel, as archives keep scans (each page
+thresholded at its Otsu level, CCITT Group 4). The PDF and both TIFFs then go through the whole
+pipeline with Tesseract (not the frozen OCR, ``OMP_THREAD_LIMIT=1``), and this prints their
 character error rates against the sample's ``minutes.txt`` (whitespace ignored, as ``python -m
-pipeline.evaluate``). The TIFFs go to a temporary folder, removed at the end. About 7 minutes.
+pipeline.evaluate``). The TIFFs go to a temporary folder, removed at the end. About 10 minutes.
+
+``--tree`` imports the pipeline from another checkout (``git worktree add /tmp/v028 3677745``
+for 0.2.8, which read an image file at its own pixels); the samples stay this checkout's.
 """
 
 from __future__ import annotations
@@ -21,18 +26,21 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+TREE = Path(sys.argv[sys.argv.index("--tree") + 1]) if "--tree" in sys.argv else ROOT
+sys.path.insert(0, str(TREE))
 
+import numpy as np  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
 import pypdfium2.raw as pdfium_c  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.evaluate import cer  # noqa: E402
 from pipeline.runner import default_engine, process_document  # noqa: E402
 
 
-def as_tiff(pdf_path: Path, target: Path) -> int:
-    """The PDF's page images as one multi-page TIFF; returns the resolution they have."""
+def page_images(pdf_path: Path) -> tuple[list[Image.Image], int]:
+    """The PDF's page images, decoded, and the resolution they fill their pages with."""
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
         frames = []
@@ -44,40 +52,63 @@ def as_tiff(pdf_path: Path, target: Path) -> int:
             dpi = round(frames[-1].width / (page.get_width() / 72))
     finally:
         pdf.close()
+    return frames, dpi
+
+
+def otsu(image: Image.Image) -> Image.Image:
+    """The page in black and white at the grey level that best splits ink from paper (Otsu)."""
+    pixels = np.asarray(image)
+    counts = np.bincount(pixels.ravel(), minlength=256).astype(float)
+    levels = np.arange(256)
+    below = np.cumsum(counts)
+    mean_below = np.cumsum(counts * levels)
+    above = below[-1] - below
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = (mean_below[-1] * below - mean_below * below[-1]) ** 2 / (below * above)
+    level = int(np.nanargmax(spread[:-1]))
+    return Image.fromarray(pixels > level).convert("1")
+
+
+def save_tiff(frames: list[Image.Image], dpi: int, target: Path, compression: str) -> Path:
     frames[0].save(
-        target,
-        save_all=True,
-        append_images=frames[1:],
-        dpi=(dpi, dpi),
-        compression="tiff_deflate",
+        target, save_all=True, append_images=frames[1:], dpi=(dpi, dpi), compression=compression
     )
-    return dpi
+    return target
 
 
 def main(samples: list[Path]) -> None:
     config = PipelineConfig()
-    print("| input | resolution | pages | its PDF | as a TIFF |")
-    print("|---|---|---|---|---|")
+    print(f"pipeline: {TREE}")
+    print("| input | resolution | pages | its PDF | as a grey TIFF | as a bilevel TIFF (Group 4) |")
+    print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as work:
         for sample in samples:
             truth = process_document(sample / "source" / "minutes.txt", config).text
             for pdf in sorted((sample / "source").glob("minutes-*.pdf")):
                 if "damaged" in pdf.name or "text" in pdf.name:
                     continue
-                tiff = Path(work) / f"{sample.name}-{pdf.stem}.tif"
-                dpi = as_tiff(pdf, tiff)
+                frames, dpi = page_images(pdf)
+                stem = Path(work) / f"{sample.name}-{pdf.stem}"
+                grey = save_tiff(frames, dpi, stem.with_suffix(".grey.tif"), "tiff_deflate")
+                bilevel = [otsu(f) for f in frames]
+                black = save_tiff(bilevel, dpi, stem.with_suffix(".g4.tif"), "group4")
                 started = time.perf_counter()
-                read = {p: process_document(p, config, default_engine) for p in (pdf, tiff)}
-                pages = len(read[pdf].rows["pages"])
+                errors = [
+                    100 * cer(truth, process_document(p, config, default_engine).text or "")
+                    for p in (pdf, grey, black)
+                ]
                 print(
-                    f"| {sample.name}/{pdf.name} | {dpi} dpi | {pages} | "
-                    f"{100 * cer(truth, read[pdf].text or ''):.2f}% | "
-                    f"{100 * cer(truth, read[tiff].text or ''):.2f}% |",
+                    f"| {sample.name}/{pdf.name} | {dpi} dpi | {len(frames)} | "
+                    + " | ".join(f"{e:.2f}%" for e in errors)
+                    + " |",
                     flush=True,
                 )
                 print(f"  ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    given = [Path(a) for a in sys.argv[1:]]
+    args = sys.argv[1:]
+    if "--tree" in args:
+        del args[args.index("--tree") : args.index("--tree") + 2]
+    given = [Path(a) for a in args]
     main(given or sorted(p.parent.parent for p in ROOT.glob("samples/*/source/minutes.txt")))
