@@ -7,10 +7,11 @@
 Each scanned or photographed sample PDF's page images (one image a page) are written as two
 multi-page TIFFs at the resolution they fill the page with (300 dpi for the scans, 200 for the
 photographs): grey, decoded and lossless; and bilevel, as archives keep scans (each page
-thresholded at its Otsu level, CCITT Group 4). The PDF and both TIFFs then go through the whole
-pipeline with Tesseract (not the frozen OCR, ``OMP_THREAD_LIMIT=1``), and this prints their
-character error rates against the sample's ``minutes.txt`` (whitespace ignored, as ``python -m
-pipeline.evaluate``). The TIFFs go to a temporary folder, removed at the end. About 10 minutes.
+thresholded at its Otsu level, CCITT Group 4), also put in a PDF as it is (img2pdf). The PDF,
+both TIFFs and the bilevel PDF then go through the whole pipeline with Tesseract (not the
+frozen OCR, ``OMP_THREAD_LIMIT=1``), and this prints their character error rates against the
+sample's ``minutes.txt`` (whitespace ignored, as ``python -m pipeline.evaluate``). The files go
+to a temporary folder, removed at the end. About 13 minutes.
 
 ``--tree`` imports the pipeline from another checkout (``git worktree add /tmp/v028 3677745``
 for 0.2.8, which read an image file at its own pixels); the samples stay this checkout's.
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TREE = Path(sys.argv[sys.argv.index("--tree") + 1]) if "--tree" in sys.argv else ROOT
 sys.path.insert(0, str(TREE))
 
+import img2pdf  # noqa: E402
 import numpy as np  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
 import pypdfium2.raw as pdfium_c  # noqa: E402
@@ -79,8 +81,11 @@ def save_tiff(frames: list[Image.Image], dpi: int, target: Path, compression: st
 def main(samples: list[Path]) -> None:
     config = PipelineConfig()
     print(f"pipeline: {TREE}")
-    print("| input | resolution | pages | its PDF | as a grey TIFF | as a bilevel TIFF (Group 4) |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| input | resolution | pages | its PDF | as a grey TIFF | as a bilevel TIFF (Group 4) "
+        "| as a bilevel PDF |"
+    )
+    print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as work:
         for sample in samples:
             truth = process_document(sample / "source" / "minutes.txt", config).text
@@ -92,10 +97,12 @@ def main(samples: list[Path]) -> None:
                 grey = save_tiff(frames, dpi, stem.with_suffix(".grey.tif"), "tiff_deflate")
                 bilevel = [otsu(f) for f in frames]
                 black = save_tiff(bilevel, dpi, stem.with_suffix(".g4.tif"), "group4")
+                black_pdf = stem.with_suffix(".g4.pdf")
+                black_pdf.write_bytes(img2pdf.convert(str(black)))  # the CCITT data as it is
                 started = time.perf_counter()
                 errors = [
                     100 * cer(truth, process_document(p, config, default_engine).text or "")
-                    for p in (pdf, grey, black)
+                    for p in (pdf, grey, black, black_pdf)
                 ]
                 print(
                     f"| {sample.name}/{pdf.name} | {dpi} dpi | {len(frames)} | "

@@ -249,3 +249,57 @@ def test_a_16_bit_scan_and_a_transparent_png_are_read_as_ink_on_paper(tmp_path):
     ink.save(clear)
     read = _image_pixels(clear)
     assert read[300, 200] == 255 and read[65, 200] == 0
+
+
+def test_a_bilevel_scan_is_smoothed_the_same_from_a_tiff_and_from_a_pdf(tmp_path, monkeypatch):
+    """A black-and-white scan (CCITT Group 4, as archives keep them) gets grey edges back once
+    rasterised, whether it comes as a TIFF or inside a PDF; a grey scan is left as drawn."""
+    import img2pdf
+    import numpy as np
+
+    import pipeline.ingest
+
+    bilevel = _speckled_page(1240, 1754).point(lambda v: 255 if v > 128 else 0).convert("1")
+    tiff = tmp_path / "scan.tif"
+    bilevel.save(tiff, compression="group4", dpi=(300, 300))
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(img2pdf.convert(str(tiff)))
+    from_tiff, from_pdf = _image_pixels(tiff), _image_pixels(pdf)
+    assert np.array_equal(from_tiff, from_pdf)
+    monkeypatch.setattr(pipeline.ingest, "BILEVEL_SMOOTHING", 0.0)
+    drawn = _image_pixels(tiff)
+
+    def grey_share(pixels):
+        return ((pixels > 0) & (pixels < 255)).mean()
+
+    assert grey_share(from_tiff) > 2 * grey_share(drawn)  # every stroke's edge is grey
+
+    grey = tmp_path / "grey.png"
+    _speckled_page(620, 877).save(grey, dpi=(75 * 2, 75 * 2))
+    grey_pdf = tmp_path / "grey.pdf"
+    grey_pdf.write_bytes(img2pdf.convert(str(grey)))
+    assert np.array_equal(_image_pixels(grey), _image_pixels(grey_pdf))
+
+
+def test_a_bilevel_logo_on_a_page_does_not_make_it_a_bilevel_scan(tmp_path):
+    import img2pdf
+    import pypdfium2 as pdfium
+
+    from pipeline.ingest import _bilevel_scan
+
+    logo = tmp_path / "logo.tif"
+    Image.new("1", (300, 100), 0).save(logo, compression="group4", dpi=(300, 300))
+    scan = tmp_path / "scan.tif"
+    Image.new("1", (2481, 3508), 1).save(scan, compression="group4", dpi=(300, 300))
+    a4 = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
+    small = img2pdf.get_layout_fun(a4, fit=img2pdf.FitMode.shrink)
+    pages = {
+        "logo": img2pdf.convert(str(logo), layout_fun=small),
+        "scan": img2pdf.convert(str(scan)),
+    }
+    found = {}
+    for name, data in pages.items():
+        pdf = pdfium.PdfDocument(data)
+        found[name] = _bilevel_scan(pdf[0])
+        pdf.close()
+    assert found == {"logo": False, "scan": True}
