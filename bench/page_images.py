@@ -12,7 +12,8 @@ ignored, as ``python -m pipeline.evaluate``) against the sample's ``minutes.txt`
 
 - rasterised: as the pipeline does;
 - rasterised 0.04% smaller: where PDFium copies a scan's pixels as they are, not mixing them;
-- decoded: the image at its own pixels (what a scan given as an image file is read from);
+- decoded: the image at its own pixels (what a scan given as an image file was read from before
+  0.2.9, which rasterises it as a PDF page: see bench/image_files.py);
 - decoded, then PDFium's stretch copied: an A4 page at 300 dpi is 2,481.0 pixels wide and PDFium
   draws it 2,482 wide, so each pixel it draws is a mix of two columns, and (half a pixel down)
   two rows, of the scan's; here with PIL's bilinear resampling;
