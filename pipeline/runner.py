@@ -6,6 +6,7 @@ A document ends ``ok``, ``partial`` (some pages or stages failed, what could be 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import threading
@@ -36,6 +37,7 @@ from pipeline.normalize import document_text, normalize_document, normalize_page
 from pipeline.ocr import TESSERACT_STARTED, OcrEngine, TesseractEngine
 from pipeline.paragraphs import paragraphs, reading_text
 from pipeline.segment import segment
+from pipeline.spelling import MarkRepairer
 from pipeline.tables import (
     flag_uncertain_sources,
     jsonable,
@@ -114,6 +116,11 @@ def read_page_task(
     The page is normalised here too (page-local work, done while other workers read other
     pages, rather than after the last page); where that fails, the page is returned as read and
     the document's text stages meet and record the failure."""
+    # the word tries, built here first (once per process: MarkRepairer.default holds the garbage
+    # collector off while it builds them) rather than by the first line that asks; a failure is
+    # left for the text stages to meet and record
+    with contextlib.suppress(Exception):
+        MarkRepairer.default()
     try:
         page = read_page(plan, index, config.ocr, engine(plan.path, config))
     except Exception as exc:
@@ -302,8 +309,6 @@ def warm_up_in_background(after: threading.Event, patience: float = 30.0) -> thr
         after.wait(patience)
         try:
             from pythainlp.tokenize import word_tokenize
-
-            from pipeline.spelling import MarkRepairer
 
             MarkRepairer.default()
             word_tokenize("ประชุม")

@@ -264,3 +264,34 @@ def test_a_repair_is_the_same_whatever_was_repaired_before(runs):
     for run in runs + [r[::-1] for r in runs] + ["".join(runs)]:
         fresh = MarkRepairer(shared.tries, shared.counts)
         assert warm._segment(run) == fresh._segment(run)
+
+
+def test_what_is_kept_for_life_is_built_without_collections_and_then_frozen():
+    """The word tries are built with the garbage collector held off, then frozen out of its
+    collections; the collector is left as it was found."""
+    import gc
+
+    from pipeline.spelling import kept_for_life
+
+    collections = []
+
+    def count(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        frozen = gc.get_freeze_count()
+        with kept_for_life():
+            assert not gc.isenabled()
+            kept = [[i] for i in range(50_000)]  # enough young objects to start collections
+        assert gc.isenabled() and collections == []
+        assert gc.get_freeze_count() >= frozen + len(kept)
+        gc.disable()
+        with kept_for_life():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.callbacks.remove(count)
+        gc.unfreeze()
