@@ -109,7 +109,7 @@ class MarkRepairer:
         """pythainlp's Thai words with TNC frequencies, plus the genre lexicon (common in minutes).
 
         Built once per process (~0.7 s), by whichever thread asks first; the others wait."""
-        with _DEFAULT_LOCK, kept_for_life():
+        with _DEFAULT_LOCK:
             return cls._build_default()
 
     @classmethod
@@ -119,11 +119,12 @@ class MarkRepairer:
         from pythainlp.corpus.tnc import unigram_word_freqs
         from pythainlp.tokenize import word_dict_trie
 
-        counts = dict(unigram_word_freqs())
-        genre = _genre_lexicon() + sorted(str(p) for p in provinces(details=False))
-        for word in genre:
-            counts[word] = max(counts.get(word, 0), GENRE_COUNT)
-        return cls([word_dict_trie(), Trie(genre)], counts)
+        with kept_for_life():
+            counts = dict(unigram_word_freqs())
+            genre = _genre_lexicon() + sorted(str(p) for p in provinces(details=False))
+            for word in genre:
+                counts[word] = max(counts.get(word, 0), GENRE_COUNT)
+            return cls([word_dict_trie(), Trie(genre)], counts)
 
     def forget(self) -> None:
         """Empty what was kept of runs and walks already repaired (for measuring)."""
