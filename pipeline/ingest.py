@@ -171,8 +171,8 @@ def _pages_ahead(
 ) -> Iterator[Page | PageToOcr]:
     """The pages located, in order. For an engine that reads pixels, the next page is located
     and rasterised in a helper thread while this one is OCR'd (Tesseract and PDFium both let go
-    of the GIL), so a single worker does not wait ~0.2 s a page for rendering. At most two page
-    images are in memory."""
+    of the GIL), so a single worker does not wait for rendering (0.05-0.2 s a page). At most two
+    page images are in memory."""
     if not getattr(engine, "reads_pixels", False) or plan.pages < 2:
         yield from (locate_page(plan, i, config) for i in range(plan.pages))
         return

@@ -298,7 +298,7 @@ def run_documents(
 
 def warm_up_in_background(after: threading.Event, patience: float = 30.0) -> threading.Thread:
     """Load what the text stages load once per process (pythainlp's word trie and TNC word
-    frequencies, the mark repairer: ~1.5 s) in a helper thread, while this process OCRs the first
+    frequencies, the mark repairer: ~0.7 s) in a helper thread, while this process OCRs the first
     pages: Tesseract lets go of the GIL, so a single worker does not pay it after OCR. The
     loading waits for ``after`` (at most ``patience`` seconds): started with the run, it held the
     GIL in pure Python while the first page was being made ready, and every import, PIL or numpy
