@@ -452,15 +452,15 @@ _GREY_SPACES = frozenset({1, 4})  # FPDF_COLORSPACE_DEVICEGRAY, FPDF_COLORSPACE_
 
 
 def _scan_images(page: Any) -> tuple[bool, bool]:
-    """Whether a PDF page is drawn from grey images alone (a scan: no text, paths, colour or
-    annotations), and whether it is a black-and-white scan: images of one bit a pixel (CCITT,
-    JBIG2) cover at least half of it (a bilevel logo on a typed page does not count)."""
+    """Whether a PDF page is drawn from grey images alone (a scan: no visible text, no paths,
+    colour or annotations), and whether it is a black-and-white scan: images of one bit a pixel
+    (CCITT, JBIG2) cover at least half of it (a bilevel logo on a typed page does not count)."""
     import pypdfium2.raw as pdfium_c
 
     width, height = page.get_size()
     covered, grey, images = 0.0, True, 0
     for obj in page.get_objects(max_depth=2):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM or _invisible_text(obj):
             continue
         if obj.type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
             grey = False
@@ -473,6 +473,18 @@ def _scan_images(page: Any) -> tuple[bool, bool]:
             covered += max(0.0, right - left) * max(0.0, top - bottom)
     grey = grey and images > 0 and pdfium_c.FPDFPage_GetAnnotCount(page) == 0
     return grey, covered >= 0.5 * width * height
+
+
+def _invisible_text(obj: Any) -> bool:
+    """Text drawn in render mode 3, invisible: a scan's OCR'd text layer (that of a page read
+    again because its text layer cannot be trusted)."""
+    import pypdfium2.raw as pdfium_c
+
+    return bool(
+        obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT
+        and pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw)
+        == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+    )
 
 
 def judge_text_layer(

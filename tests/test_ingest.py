@@ -334,3 +334,42 @@ def test_a_grey_scan_is_drawn_as_with_the_grayscale_flag(tmp_path):
         finally:
             pdf.close()
         assert np.array_equal(_image_pixels(pdf_path), flagged), name
+
+
+def test_a_scan_with_an_invisible_text_layer_is_still_a_grey_scan(tmp_path):
+    """An OCR'd scan's text (render mode 3) draws nothing: its page is still drawn as a grey
+    scan; visible text makes it a page like any other. The pixels are the flag's either way."""
+    import ctypes
+
+    import img2pdf
+    import numpy as np
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from pipeline.ingest import _scan_images
+
+    scan = tmp_path / "scan.png"
+    _speckled_page(1240, 1754).save(scan, dpi=(150, 150))
+    for mode, drawn_grey in (
+        (pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, True),
+        (pdfium_c.FPDF_TEXTRENDERMODE_FILL, False),
+    ):
+        pdf = pdfium.PdfDocument(img2pdf.convert(str(scan)))
+        page = pdf[0]
+        text = pdfium_c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", ctypes.c_float(40))
+        utf16 = ctypes.create_string_buffer("minutes 2566".encode("utf-16-le") + b"\0\0")
+        pdfium_c.FPDFText_SetText(text, ctypes.cast(utf16, ctypes.POINTER(ctypes.c_ushort)))
+        pdfium_c.FPDFTextObj_SetTextRenderMode(text, mode)
+        pdfium_c.FPDFPageObj_Transform(text, 1, 0, 0, 1, 100, 400)
+        pdfium_c.FPDFPage_InsertObject(page.raw, text)
+        pdfium_c.FPDFPage_GenerateContent(page.raw)
+        path = tmp_path / f"with-text-{mode}.pdf"
+        pdf.save(path)
+        pdf.close()
+        pdf = pdfium.PdfDocument(path)
+        try:
+            assert _scan_images(pdf[0]) == (drawn_grey, False)
+            flagged = np.asarray(pdf[0].render(scale=300 / 72, grayscale=True).to_pil())
+        finally:
+            pdf.close()
+        assert np.array_equal(_image_pixels(path), flagged)
