@@ -449,6 +449,8 @@ def _draw(open_page: Callable[[], Any], dpi: int, page_no: int, bilevel: bool = 
 
 #: PDFium's grey colour spaces: an image in one of them is drawn in grey the same either way.
 _GREY_SPACES = frozenset({1, 4})  # FPDF_COLORSPACE_DEVICEGRAY, FPDF_COLORSPACE_CALGRAY
+#: How deep into forms (Form XObjects) a page's objects are looked for.
+_FORM_DEPTH = 15
 
 
 def _scan_images(page: Any) -> tuple[bool, bool]:
@@ -459,8 +461,11 @@ def _scan_images(page: Any) -> tuple[bool, bool]:
 
     width, height = page.get_size()
     covered, grey, images = 0.0, True, 0
-    for obj in page.get_objects(max_depth=2):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM or _invisible_text(obj):
+    for obj in page.get_objects(max_depth=_FORM_DEPTH):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
+            grey = grey and obj.level < _FORM_DEPTH - 1  # deeper, its objects go unseen
+            continue
+        if _invisible_text(obj):
             continue
         if obj.type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
             grey = False
@@ -468,7 +473,7 @@ def _scan_images(page: Any) -> tuple[bool, bool]:
         images += 1
         metadata = obj.get_metadata()
         grey = grey and metadata.colorspace in _GREY_SPACES
-        if metadata.bits_per_pixel == 1:
+        if metadata.bits_per_pixel == 1 and obj.level < 2:
             left, bottom, right, top = obj.get_bounds()
             covered += max(0.0, right - left) * max(0.0, top - bottom)
     grey = grey and images > 0 and pdfium_c.FPDFPage_GetAnnotCount(page) == 0

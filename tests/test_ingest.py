@@ -373,3 +373,43 @@ def test_a_scan_with_an_invisible_text_layer_is_still_a_grey_scan(tmp_path):
         finally:
             pdf.close()
         assert np.array_equal(_image_pixels(path), flagged)
+
+
+def test_colour_deep_in_nested_forms_keeps_the_grayscale_flag(tmp_path):
+    """A red box two forms deep (a Form XObject inside a Form XObject) over a grey scan: the page
+    is not a grey scan, and is drawn with the flag."""
+    import img2pdf
+    import numpy as np
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from pipeline.ingest import _scan_images
+
+    scan = tmp_path / "scan.png"
+    _speckled_page(1240, 1754).save(scan, dpi=(150, 150))
+    pdf = pdfium.PdfDocument(img2pdf.convert(str(scan)))
+    width, height = pdf[0].get_size()
+    box = pdf.new_page(width, height)  # page 1: a red box
+    rect = pdfium_c.FPDFPageObj_CreateNewRect(100, 100, 200, 80)
+    pdfium_c.FPDFPageObj_SetFillColor(rect, 200, 20, 20, 255)
+    pdfium_c.FPDFPath_SetDrawMode(rect, pdfium_c.FPDF_FILLMODE_WINDING, False)
+    box.insert_obj(pdfium.PdfObject(rect))
+    box.gen_content()
+    holder = pdf.new_page(width, height)  # page 2: page 1 as a form
+    holder.insert_obj(pdf.page_as_xobject(1, pdf).as_pageobject())
+    holder.gen_content()
+    scan_page = pdf[0]  # page 0: the scan, and page 2 as a form over it
+    scan_page.insert_obj(pdf.page_as_xobject(2, pdf).as_pageobject())
+    scan_page.gen_content()
+    path = tmp_path / "nested.pdf"
+    pdf.save(path)
+    pdf.close()
+    pdf = pdfium.PdfDocument(path)
+    try:
+        page = pdf[0]
+        assert max(obj.level for obj in page.get_objects()) == 2
+        assert _scan_images(page) == (False, False)
+        flagged = np.asarray(page.render(scale=300 / 72, grayscale=True).to_pil())
+    finally:
+        pdf.close()
+    assert np.array_equal(_image_pixels(path), flagged)
