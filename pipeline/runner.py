@@ -37,7 +37,7 @@ from pipeline.normalize import document_text, normalize_document, normalize_page
 from pipeline.ocr import TESSERACT_STARTED, OcrEngine, TesseractEngine
 from pipeline.paragraphs import paragraphs, reading_text
 from pipeline.segment import segment
-from pipeline.spelling import MarkRepairer
+from pipeline.spelling import MarkRepairer, dictionary_trie
 from pipeline.tables import (
     flag_uncertain_sources,
     jsonable,
@@ -135,6 +135,8 @@ def finish_document(
     sha256: str, read: Document, config: PipelineConfig, started: float
 ) -> DocumentResult:
     """The text stages of a document whose pages are read: normalise, segment, extract, rows."""
+    with contextlib.suppress(Exception):  # a failure is met and recorded by the stages below
+        dictionary_trie()  # built once per process, with the garbage collector held off
     result = DocumentResult(read.doc_id, read.source, "ok")
     try:
         doc = normalize_document(read, config.normalize)

@@ -117,14 +117,14 @@ class MarkRepairer:
     def _build_default(cls) -> MarkRepairer:
         from pythainlp.corpus import provinces
         from pythainlp.corpus.tnc import unigram_word_freqs
-        from pythainlp.tokenize import word_dict_trie
 
+        words = dictionary_trie()
         with kept_for_life():
             counts = dict(unigram_word_freqs())
             genre = _genre_lexicon() + sorted(str(p) for p in provinces(details=False))
             for word in genre:
                 counts[word] = max(counts.get(word, 0), GENRE_COUNT)
-            return cls([word_dict_trie(), Trie(genre)], counts)
+            return cls([words, Trie(genre)], counts)
 
     def forget(self) -> None:
         """Empty what was kept of runs and walks already repaired (for measuring)."""
@@ -323,6 +323,17 @@ class MarkRepairer:
             stack.append(
                 (child, pos + 1 + (ch == MAI_THO), pos, ("=" if ch == SARA_AA else "~") + SARA_AM)
             )
+
+
+@functools.cache
+def dictionary_trie() -> Trie:
+    """pythainlp's trie of Thai words, the one its word tokenizer uses, built (once per process)
+    under :func:`kept_for_life`. Ask for it before the first word is tokenized: built there, the
+    collector's passes over it took 0.44 s of a plain-text document's 1.29 s."""
+    from pythainlp.tokenize import word_dict_trie
+
+    with kept_for_life():
+        return word_dict_trie()
 
 
 @contextlib.contextmanager

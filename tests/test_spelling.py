@@ -295,3 +295,12 @@ def test_what_is_kept_for_life_is_built_without_collections_and_then_frozen():
         gc.enable()
         gc.callbacks.remove(count)
         gc.unfreeze()
+
+
+def test_the_dictionary_trie_is_the_one_pythainlp_tokenizes_with():
+    from pythainlp.tokenize import word_dict_trie
+
+    from pipeline.spelling import MarkRepairer, dictionary_trie
+
+    assert dictionary_trie() is word_dict_trie()
+    assert MarkRepairer.default().roots[0] is dictionary_trie().root
