@@ -305,15 +305,29 @@ def test_a_bilevel_logo_on_a_page_does_not_make_it_a_bilevel_scan(tmp_path):
     assert found == {"logo": False, "scan": True}
 
 
+def _drawn_as_with_the_flag(path: Path, grey: bool) -> None:
+    """Page 1 of the PDF at ``path`` is (or is not) taken for a grey scan, and the pipeline
+    draws it with exactly the pixels of PDFium's grayscale flag."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from pipeline.ingest import _scan_images
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        assert _scan_images(pdf[0]) == (grey, False), path.name
+        flagged = np.asarray(pdf[0].render(scale=300 / 72, grayscale=True).to_pil())
+    finally:
+        pdf.close()
+    assert np.array_equal(_image_pixels(path), flagged), path.name
+
+
 def test_a_grey_scan_is_drawn_as_with_the_grayscale_flag(tmp_path):
     """A page of grey images is drawn into a grey bitmap without PDFium's grayscale flag (three
     times faster); it must give exactly the flag's pixels. A page with colour keeps the flag,
     whose conversion differs from the bitmap's by a shade or two."""
     import img2pdf
     import numpy as np
-    import pypdfium2 as pdfium
-
-    from pipeline.ingest import _scan_images
 
     grey = _speckled_page(1240, 1754)
     tint = np.asarray(grey, dtype=np.float32)[..., None] / 255
@@ -327,13 +341,7 @@ def test_a_grey_scan_is_drawn_as_with_the_grayscale_flag(tmp_path):
         image.save(path, dpi=(150, 150), quality=85)
         pdf_path = path.with_suffix(".pdf")
         pdf_path.write_bytes(img2pdf.convert(str(path)))
-        pdf = pdfium.PdfDocument(pdf_path)
-        try:
-            assert _scan_images(pdf[0]) == (drawn_grey, False), name
-            flagged = np.asarray(pdf[0].render(scale=300 / 72, grayscale=True).to_pil())
-        finally:
-            pdf.close()
-        assert np.array_equal(_image_pixels(pdf_path), flagged), name
+        _drawn_as_with_the_flag(pdf_path, drawn_grey)
 
 
 def test_a_scan_with_an_invisible_text_layer_is_still_a_grey_scan(tmp_path):
@@ -342,11 +350,8 @@ def test_a_scan_with_an_invisible_text_layer_is_still_a_grey_scan(tmp_path):
     import ctypes
 
     import img2pdf
-    import numpy as np
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
-
-    from pipeline.ingest import _scan_images
 
     scan = tmp_path / "scan.png"
     _speckled_page(1240, 1754).save(scan, dpi=(150, 150))
@@ -366,24 +371,15 @@ def test_a_scan_with_an_invisible_text_layer_is_still_a_grey_scan(tmp_path):
         path = tmp_path / f"with-text-{mode}.pdf"
         pdf.save(path)
         pdf.close()
-        pdf = pdfium.PdfDocument(path)
-        try:
-            assert _scan_images(pdf[0]) == (drawn_grey, False)
-            flagged = np.asarray(pdf[0].render(scale=300 / 72, grayscale=True).to_pil())
-        finally:
-            pdf.close()
-        assert np.array_equal(_image_pixels(path), flagged)
+        _drawn_as_with_the_flag(path, drawn_grey)
 
 
 def test_colour_deep_in_nested_forms_keeps_the_grayscale_flag(tmp_path):
     """A red box two forms deep (a Form XObject inside a Form XObject) over a grey scan: the page
     is not a grey scan, and is drawn with the flag."""
     import img2pdf
-    import numpy as np
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
-
-    from pipeline.ingest import _scan_images
 
     scan = tmp_path / "scan.png"
     _speckled_page(1240, 1754).save(scan, dpi=(150, 150))
@@ -402,14 +398,7 @@ def test_colour_deep_in_nested_forms_keeps_the_grayscale_flag(tmp_path):
     scan_page.insert_obj(pdf.page_as_xobject(2, pdf).as_pageobject())
     scan_page.gen_content()
     path = tmp_path / "nested.pdf"
+    assert max(obj.level for obj in scan_page.get_objects()) == 2
     pdf.save(path)
     pdf.close()
-    pdf = pdfium.PdfDocument(path)
-    try:
-        page = pdf[0]
-        assert max(obj.level for obj in page.get_objects()) == 2
-        assert _scan_images(page) == (False, False)
-        flagged = np.asarray(page.render(scale=300 / 72, grayscale=True).to_pil())
-    finally:
-        pdf.close()
-    assert np.array_equal(_image_pixels(path), flagged)
+    _drawn_as_with_the_flag(path, grey=False)
