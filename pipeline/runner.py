@@ -116,11 +116,7 @@ def read_page_task(
     The page is normalised here too (page-local work, done while other workers read other
     pages, rather than after the last page); where that fails, the page is returned as read and
     the document's text stages meet and record the failure."""
-    # the word tries, built here first (once per process: MarkRepairer.default holds the garbage
-    # collector off while it builds them) rather than by the first line that asks; a failure is
-    # left for the text stages to meet and record
-    with contextlib.suppress(Exception):
-        MarkRepairer.default()
+    _build_word_tries(with_repairer=True)  # the OCR stage and the mark repair use them
     try:
         page = read_page(plan, index, config.ocr, engine(plan.path, config))
     except Exception as exc:
@@ -131,12 +127,23 @@ def read_page_task(
         return page
 
 
+def _build_word_tries(with_repairer: bool) -> None:
+    """pythainlp's word trie (and with it the mark repairer's tries, TNC frequencies included)
+    built here, before anything else asks: once per process, with the garbage collector held
+    off (:func:`pipeline.spelling.kept_for_life`), rather than by whichever line or word asks
+    first. A failure is left for the stages to meet and record."""
+    with contextlib.suppress(Exception):
+        if with_repairer:
+            MarkRepairer.default()
+        else:
+            dictionary_trie()
+
+
 def finish_document(
     sha256: str, read: Document, config: PipelineConfig, started: float
 ) -> DocumentResult:
     """The text stages of a document whose pages are read: normalise, segment, extract, rows."""
-    with contextlib.suppress(Exception):  # a failure is met and recorded by the stages below
-        dictionary_trie()  # built once per process, with the garbage collector held off
+    _build_word_tries(with_repairer=False)  # the tokenizer's, for segmenting and extracting
     result = DocumentResult(read.doc_id, read.source, "ok")
     try:
         doc = normalize_document(read, config.normalize)

@@ -345,7 +345,8 @@ def kept_for_life() -> Iterator[None]:
     went over all of them again and again as they grew: 0.95 s of the 1.66 s that building them
     took, in every worker; afterwards each full collection would go over them once more. What
     is frozen is never collected: garbage cycles among it (of another thread, at that moment)
-    would stay, once, in a process that keeps the tries anyway."""
+    would stay. So only what is built once per process (:func:`dictionary_trie`,
+    :meth:`MarkRepairer.default`) is built under it."""
     was_on = gc.isenabled()
     gc.disable()
     try:
