@@ -16,7 +16,8 @@ import typer
 from pipeline import PIPELINE_VERSION
 from pipeline.config import PipelineConfig
 from pipeline.errors import ExitCode, MinutesError, MissingComponentError
-from pipeline.ingest import doc_id_of, needs_ocr_engine, sha256_file
+from pipeline.hashes import InputHashes
+from pipeline.ingest import doc_id_of, needs_ocr_engine
 from pipeline.ocr import check_tesseract
 from pipeline.runner import collect_inputs, make_executor, run_documents
 from pipeline.store import OutputFolder
@@ -79,11 +80,20 @@ def run(
     seen: dict[str, Path] = {}
     statuses: dict[str, str] = {}
     duplicates = 0
-    for path in paths:
-        try:
-            sha256 = sha256_file(path)
-        except OSError:
-            todo.append((path, None))  # recorded as failed by the runner
+    hashes = InputHashes.load(out, forget=force)
+    began = time.monotonic()
+    digests = hashes.hash_files(paths, threads=workers)
+    hashes.save()
+    log.info(
+        "hashed %d input files (%.0f MB) in %.1f s; %d unchanged since an earlier run",
+        hashes.hashed,
+        hashes.hashed_bytes / 1e6,
+        time.monotonic() - began,
+        hashes.reused,
+    )
+    for path, sha256 in zip(paths, digests, strict=True):
+        if sha256 is None:
+            todo.append((path, None))  # cannot be read: recorded as failed by the runner
             continue
         doc_id = doc_id_of(sha256)
         if doc_id in seen:

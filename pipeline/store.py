@@ -70,6 +70,7 @@ class OutputFolder:
         stale = [
             *self.docs.glob("*/.*.tmp"),
             *self.tables.glob(".*.tmp"),
+            *self.root.glob(".*.tmp"),  # the input hashes (pipeline/hashes.py)
             *self.root.glob(".minutes.*.duckdb*"),
         ]
         for path in stale:
