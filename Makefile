@@ -68,8 +68,9 @@ $(OCRMYPDF):
 	test -x .venv-ocrmypdf/bin/python || python3 -m venv .venv-ocrmypdf
 	.venv-ocrmypdf/bin/python -m pip install -q 'ocrmypdf>=17,<18'
 
-bench: setup $(OCRMYPDF) ## Pipeline vs raw Tesseract and OCRmyPDF on the same pages, text-stage speed, memory (PAGES=22)
+bench: setup $(OCRMYPDF) ## Pipeline vs raw Tesseract and OCRmyPDF on the same pages, text-stage speed, memory, archive re-runs (PAGES=22 DOCS=2000)
 	$(PY) bench/bench.py --pages $(or $(PAGES),22) --ocrmypdf $(OCRMYPDF)
+	$(PY) bench/archive.py --docs $(or $(DOCS),2000)
 
 check: setup ## Lint and type-check
 	.venv/bin/ruff check pipeline extractors schemas samples tests bench

@@ -2,16 +2,19 @@
 
 ``DIR/docs/<doc_id>/`` holds each document's result, written atomically when the document is
 done; the tables (DuckDB, Parquet, CSV) are always rebuilt from those results, so a run killed at
-any moment loses nothing already written and the three formats always agree.
+any moment loses nothing already written and the three formats always agree. What the rebuild
+makes of a group of documents is kept (``DIR/tables/.parts/``) and used again while none of
+them, their corrections or this code has changed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import PIPELINE_VERSION
 from pipeline.corrections import (
     CORRECTIONS_FILE,
     Correction,
@@ -70,6 +74,7 @@ class OutputFolder:
         stale = [
             *self.docs.glob("*/.*.tmp"),
             *self.tables.glob(".*.tmp"),
+            *self.tables.glob(f"{PARTS}/.*.tmp"),
             *self.root.glob(".*.tmp"),  # the input hashes (pipeline/hashes.py)
             *self.root.glob(".minutes.*.duckdb*"),
         ]
@@ -112,14 +117,6 @@ class OutputFolder:
         atomic_write(folder / "rows.json", json.dumps(rows, ensure_ascii=False))
         atomic_write(folder / "document.json", json.dumps(rows["documents"][0], ensure_ascii=False))
 
-    def iter_rows(self) -> Iterator[dict[str, list[dict[str, Any]]]]:
-        if not self.docs.exists():
-            return
-        for folder in sorted(self.docs.iterdir()):
-            rows = self.read_rows(folder.name)
-            if rows:
-                yield rows
-
     # --- tables -------------------------------------------------------------------------------------
     @property
     def corrections_file(self) -> Path:
@@ -143,37 +140,132 @@ class OutputFolder:
 
     def write_tables(self, chunk_rows: int = 20_000) -> dict[str, int]:
         """Rebuild every table from the documents' results, the corrections applied, streaming:
-        documents are read in doc_id order and written in chunks of about ``chunk_rows`` rows, so
-        memory stays flat however large the archive. Parquet and CSV files and then the DuckDB
-        database (loaded from the Parquet files) replace the old ones when all are written.
-        Returns the number of rows of each table."""
+        documents are taken in doc_id order and written in chunks of about ``chunk_rows`` rows,
+        so memory stays flat however large the archive. Parquet and CSV files and then the
+        DuckDB database (loaded from the Parquet files) replace the old ones when all are
+        written. Returns the number of rows of each table.
+
+        Documents are grouped by the first digits of their doc_id (:func:`_group_of`), and each
+        group's rows, as Arrow tables and as CSV, are kept in ``tables/.parts/`` under a key made
+        of its documents' results, their corrections and this code (:meth:`_part_key`). A group
+        whose key is unchanged is not built again: a re-run over an archive rebuilds only the
+        groups where a document was added, redone or corrected. When nothing at all changed and
+        the files are as the last build left them, nothing is written (:meth:`_last_build`)."""
         corrections = read_corrections(self.corrections_file)
         by_doc: dict[str, list[Correction]] = {}
         for c in corrections:
             by_doc.setdefault(_doc_of(c.row_id), []).append(c)
         self.tables.mkdir(parents=True, exist_ok=True)
+        parts = self.tables / PARTS
+        parts.mkdir(exist_ok=True)
+        code = _code_fingerprint()
+        planned = []
+        for group, doc_ids in _groups(self.docs).items():
+            mine = {d: by_doc.pop(d) for d in doc_ids if d in by_doc}
+            planned.append((group, doc_ids, mine, self._part_key(code, doc_ids, mine)))
+        unmatched = [c for cs in by_doc.values() for c in cs]  # or invalid
+        build = hashlib.sha256(code.encode())
+        for *_, key in planned:
+            build.update(key.encode())
+        for c in unmatched:
+            build.update(json.dumps(dataclasses.astuple(c), ensure_ascii=False).encode())
+        last = self._last_build(build.hexdigest())
+        if last is not None:
+            return last
         report: list[dict[str, Any]] = []
         with _TableFiles(self.tables) as files:
-            pending: dict[str, list[dict[str, Any]]] = {name: [] for name in DOCUMENT_TABLES}
+            pending: dict[str, list[pa.Table]] = {name: [] for name in DOCUMENT_TABLES}
+            pending_csv: dict[str, list[bytes]] = {name: [] for name in DOCUMENT_TABLES}
             size = 0
-            for rows in self.iter_rows():
-                doc_id = rows["documents"][0]["doc_id"]
-                tables, done = self.document_rows(rows, by_doc.pop(doc_id, []))
+            for group, doc_ids, mine, key in planned:
+                path = parts / f"{group}.arrow"
+                part = _read_part(path, key)
+                if part is None:
+                    part = self._build_part(doc_ids, mine)
+                    _write_part(path, key, part)
+                tables, csvs, done = part
                 report.extend(done)
-                for name, table_rows in tables.items():
-                    pending[name].extend(table_rows)
-                    size += len(table_rows)
+                for name in DOCUMENT_TABLES:
+                    pending[name].append(tables[name])
+                    pending_csv[name].append(csvs[name])
+                    size += tables[name].num_rows
                 if size >= chunk_rows:
-                    files.write({name: to_arrow(name, r) for name, r in pending.items()})
+                    files.write_parts(pending, pending_csv)
                     pending = {name: [] for name in DOCUMENT_TABLES}
+                    pending_csv = {name: [] for name in DOCUMENT_TABLES}
                     size = 0
-            files.write({name: to_arrow(name, r) for name, r in pending.items()})
-            # corrections naming no document here: unmatched, or invalid
-            report.extend(apply_corrections({}, [c for cs in by_doc.values() for c in cs]))
+            files.write_parts(pending, pending_csv)
+            report.extend(apply_corrections({}, unmatched))
             files.write({"corrections": to_arrow("corrections", report)})
             counts = dict(files.rows)
+        kept = {f"{group}.arrow" for group, *_ in planned}
+        for stale in parts.glob("*.arrow"):  # groups no longer here (their documents deleted)
+            if stale.name not in kept:
+                stale.unlink(missing_ok=True)
         self._write_database()
+        self._note_build(build.hexdigest(), counts)
         return counts
+
+    def _outputs(self) -> list[Path]:
+        return [
+            *(self.tables / f"{name}.{ext}" for name in TABLE_ORDER for ext in ("parquet", "csv")),
+            self.root / "minutes.duckdb",
+        ]
+
+    def _last_build(self, build: str) -> dict[str, int] | None:
+        """The row counts of the last build if it was made from the same parts and corrections
+        (``build``) and its files are as it left them, else None (build again). A CSV saved from
+        Excel, or a database someone wrote to, is so written again."""
+        try:
+            last = json.loads((self.tables / PARTS / LAST_BUILD).read_text(encoding="utf-8"))
+            if last["build"] != build:
+                return None
+            for path in self._outputs():
+                st = path.stat()
+                if last["outputs"].get(path.name) != [st.st_size, st.st_mtime_ns]:
+                    return None
+            return {name: int(n) for name, n in last["counts"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def _note_build(self, build: str, counts: dict[str, int]) -> None:
+        outputs = {}
+        for path in self._outputs():
+            st = path.stat()
+            outputs[path.name] = [st.st_size, st.st_mtime_ns]
+        note = {"build": build, "counts": counts, "outputs": outputs}
+        atomic_write(self.tables / PARTS / LAST_BUILD, json.dumps(note))
+
+    def _part_key(
+        self, code: str, doc_ids: list[str], corrections: dict[str, list[Correction]]
+    ) -> str:
+        """What a group's part is built from: each document's ``rows.json`` as it stands on
+        disk (it is only ever replaced whole, by a rename: a new inode and times), the
+        corrections that name its rows, and the code that turns rows into tables."""
+        h = hashlib.sha256(code.encode())
+        for doc_id in doc_ids:
+            try:
+                st = (self.doc_dir(doc_id) / "rows.json").stat()
+                h.update(f"{doc_id}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino};".encode())
+            except OSError:
+                h.update(f"{doc_id}:-;".encode())
+            for c in corrections.get(doc_id, []):
+                h.update(json.dumps(dataclasses.astuple(c), ensure_ascii=False).encode())
+        return h.hexdigest()
+
+    def _build_part(self, doc_ids: list[str], corrections: dict[str, list[Correction]]) -> _Part:
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in DOCUMENT_TABLES}
+        report: list[dict[str, Any]] = []
+        for doc_id in doc_ids:
+            found = self.read_rows(doc_id)
+            if not found:
+                continue
+            tables, done = self.document_rows(found, corrections.get(doc_id, []))
+            report.extend(done)
+            for name, table_rows in tables.items():
+                rows[name].extend(table_rows)
+        arrow = {name: to_arrow(name, r) for name, r in rows.items()}
+        return arrow, {name: to_csv(t, header=False) for name, t in arrow.items()}, report
 
     def _write_database(self) -> None:
         import duckdb
@@ -197,6 +289,94 @@ class OutputFolder:
 
 def _doc_of(row_id: str) -> str:
     return row_id.split(":", 1)[0]
+
+
+#: Under ``DIR/tables/``: each group's rows, as built last (see :meth:`OutputFolder.write_tables`).
+PARTS = ".parts"
+#: In :data:`PARTS`: what the last complete build was made from, and the files it wrote.
+LAST_BUILD = "last-build.json"
+#: A group's tables, each as Arrow and as CSV rows (no header), and its corrections' report.
+_Part = tuple[dict[str, pa.Table], dict[str, bytes], list[dict[str, Any]]]
+#: The files whose code turns a document's rows into table rows: a part built by other code is
+#: built again.
+_CODE = [
+    Path(__file__),
+    Path(__file__).with_name("corrections.py"),
+    *sorted((Path(__file__).resolve().parent.parent / "schemas").glob("*.py")),
+]
+
+
+#: Parts are compressed: rows of text (the ``lines`` table) take 5-10 times less room.
+_ZSTD = pa.Codec("zstd", compression_level=1)
+_COMPRESSED = pa.ipc.IpcWriteOptions(compression=_ZSTD)
+
+
+def _code_fingerprint() -> str:
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    for path in _CODE:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _group_of(doc_id: str, digits: int) -> str:
+    return doc_id[:digits]
+
+
+def _groups(docs: Path) -> dict[str, list[str]]:
+    """Documents (those with a ``rows.json``) by group, in doc_id order. A doc_id is a hash, so
+    its first digits spread documents evenly: one digit (16 groups) up to 4,096 documents, two
+    (256 groups) beyond, so that a group holds some tens to a few hundred documents."""
+    doc_ids = (
+        sorted(f.name for f in docs.iterdir() if (f / "rows.json").exists())
+        if docs.exists()
+        else []
+    )
+    digits = 1 if len(doc_ids) <= 4096 else 2
+    groups: dict[str, list[str]] = {}
+    for doc_id in doc_ids:
+        groups.setdefault(_group_of(doc_id, digits), []).append(doc_id)
+    return groups
+
+
+def _write_part(path: Path, key: str, part: _Part) -> None:
+    """A group's part as one Arrow file: a single row holding the key, the report, and each
+    table as an Arrow stream and as CSV bytes."""
+    tables, csvs, report = part
+    columns: dict[str, Any] = {"key": [key], "report": [json.dumps(report, ensure_ascii=False)]}
+    for name, table in tables.items():
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema, options=_COMPRESSED) as writer:
+            writer.write_table(table)
+        columns[name] = [sink.getvalue().to_pybytes()]
+        columns[f"{name}.csv"] = [_ZSTD.compress(csvs[name], asbytes=True)]
+        columns[f"{name}.csv.size"] = [len(csvs[name])]
+    sink = pa.BufferOutputStream()
+    row = pa.table(columns)
+    with pa.ipc.new_file(sink, row.schema) as writer:
+        writer.write_table(row)
+    atomic_write(path, sink.getvalue().to_pybytes())
+
+
+def _read_part(path: Path, key: str) -> _Part | None:
+    """The part kept at ``path`` if it was built under ``key``, else None (to build)."""
+    try:
+        with pa.memory_map(str(path)) as source:
+            row = pa.ipc.open_file(source).read_all().to_pylist()[0]
+        if row["key"] != key:
+            return None
+        tables = {
+            name: pa.ipc.open_stream(row[name]).read_all().cast(SCHEMAS[name])
+            for name in DOCUMENT_TABLES
+        }
+        csvs = {
+            name: _ZSTD.decompress(
+                row[f"{name}.csv"], decompressed_size=row[f"{name}.csv.size"], asbytes=True
+            )
+            for name in DOCUMENT_TABLES
+        }
+        return tables, csvs, json.loads(row["report"])
+    except (OSError, KeyError, IndexError, ValueError, pa.ArrowException):
+        return None
 
 
 class _TableFiles:
@@ -228,6 +408,19 @@ class _TableFiles:
                 self.parquet[name].write_table(table)
                 self.csv[name].write(to_csv(table, header=first))
                 self.rows[name] += table.num_rows
+
+    def write_parts(self, tables: dict[str, list[pa.Table]], csvs: dict[str, list[bytes]]) -> None:
+        """Groups' rows (:meth:`OutputFolder._build_part`), their CSV already made: each table's
+        groups go into one Parquet row group; the CSV header is written with the first rows."""
+        for name, parts in tables.items():
+            table = pa.concat_tables(parts) if parts else SCHEMAS[name].empty_table()
+            if not self.csv[name].tell():
+                self.csv[name].write(to_csv(table.slice(0, 0), header=True))
+            elif not table.num_rows:
+                continue
+            self.parquet[name].write_table(table)
+            self.csv[name].write(b"".join(csvs[name]))
+            self.rows[name] += table.num_rows
 
     def __exit__(self, exc_type, *_: object) -> None:
         for writer in self.parquet.values():

@@ -1,0 +1,181 @@
+"""The tables rebuilt from kept parts: a re-run builds again only the groups of documents where
+something changed, and writes what a build from nothing writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import pipeline.store as store
+from pipeline.store import PARTS, OutputFolder
+from tests.helpers import cli
+
+MINUTES = """รายงานการประชุมคณะกรรมการ{body} ครั้งที่ {n}/2566
+วันที่ {n} มีนาคม พ.ศ. 2566 ณ ห้องประชุม
+ผู้มาประชุม
+1. นายสมชาย ใจดี ประธานกรรมการ
+2. นางสาวสมหญิง รักงาน กรรมการและเลขานุการ
+ระเบียบวาระที่ 1 เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ
+มติที่ประชุม รับทราบ
+ระเบียบวาระที่ 2 ขออนุมัติงบประมาณ {n}0,000 บาท
+มติที่ประชุม อนุมัติ
+"""
+BODIES = ["สถานศึกษา", "โรงพยาบาล", "สภาเทศบาล", "บริหารองค์การบริหารส่วนตำบล", "มหาวิทยาลัย"]
+
+
+def write_minutes(folder: Path, n: int) -> Path:
+    path = folder / f"minutes-{n}.txt"
+    path.write_text(MINUTES.format(body=BODIES[n % len(BODIES)], n=n), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for n in range(1, 7):
+        write_minutes(inputs, n)
+    out = tmp_path / "out"
+    assert cli("run", str(inputs), "--out", str(out), "--workers", "1").exit_code == 0
+    return out
+
+
+@pytest.fixture
+def builds(monkeypatch) -> list[list[str]]:
+    """The doc_ids of each group built (not taken from its kept part)."""
+    built: list[list[str]] = []
+    real = OutputFolder._build_part
+
+    def counted(self, doc_ids, corrections):
+        built.append(list(doc_ids))
+        return real(self, doc_ids, corrections)
+
+    monkeypatch.setattr(OutputFolder, "_build_part", counted)
+    return built
+
+
+def tables(out: Path) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for path in sorted((out / "tables").iterdir()):
+        if path.suffix == ".csv":
+            found[path.name] = path.read_bytes()
+        elif path.suffix == ".parquet":
+            found[path.name] = pq.read_table(path)
+    return found
+
+
+def same(a: dict[str, object], b: dict[str, object]) -> bool:
+    return a.keys() == b.keys() and all(
+        a[k] == b[k] if isinstance(a[k], bytes) else a[k].equals(b[k])  # type: ignore[attr-defined]
+        for k in a
+    )
+
+
+def from_nothing(out: Path) -> dict[str, object]:
+    """The tables built with no part kept."""
+    shutil.rmtree(out / "tables" / PARTS)
+    OutputFolder(out).write_tables()
+    return tables(out)
+
+
+def doc_ids(out: Path) -> list[str]:
+    return sorted(p.name for p in (out / "docs").iterdir())
+
+
+def test_a_rerun_builds_no_group_and_writes_the_same(out: Path, builds: list[list[str]]):
+    first = tables(out)
+    OutputFolder(out).write_tables()
+    assert builds == []
+    assert same(tables(out), first)
+    assert same(from_nothing(out), first)
+    assert len(builds) == len(list((out / "tables" / PARTS).glob("*.arrow"))) > 1
+
+
+def test_a_new_document_builds_its_group_only(out: Path, builds: list[list[str]], tmp_path):
+    before = set(doc_ids(out))
+    new = write_minutes(tmp_path / "in", 7)
+    assert cli("run", str(new), "--out", str(out), "--workers", "1").exit_code == 0
+    (added,) = set(doc_ids(out)) - before
+    assert len(builds) == 1 and added in builds[0]
+    assert all(d[0] == added[0] for d in builds[0])  # its group: doc_ids with its first digit
+    grown = tables(out)
+    assert same(from_nothing(out), grown)
+    assert pq.read_table(out / "tables" / "documents.parquet").num_rows == 7
+
+
+def test_corrections_rebuild_the_group_they_name(out: Path, builds: list[list[str]]):
+    folder = OutputFolder(out)
+    doc = doc_ids(out)[2]
+    lines = pq.read_table(out / "tables" / "lines.parquet").num_rows
+    folder.corrections_file.write_text(
+        f"table,row_id,column,value\nlines,{doc}:p1:l1,_row,delete\n", encoding="utf-8"
+    )
+    folder.write_tables()
+    assert len(builds) == 1 and doc in builds[0]
+    assert pq.read_table(out / "tables" / "lines.parquet").num_rows == lines - 1
+    corrections = pq.read_table(out / "tables" / "corrections.parquet").to_pylist()
+    assert [c["status"] for c in corrections] == ["applied"]
+    corrected = tables(out)
+    assert same(from_nothing(out), corrected)
+    builds.clear()
+    folder.corrections_file.unlink()  # the fix withdrawn: the row is back
+    folder.write_tables()
+    assert len(builds) == 1 and doc in builds[0]
+    assert pq.read_table(out / "tables" / "lines.parquet").num_rows == lines
+
+
+def test_a_deleted_document_leaves_the_tables(out: Path, builds: list[list[str]]):
+    gone = doc_ids(out)[0]
+    shutil.rmtree(out / "docs" / gone)
+    OutputFolder(out).write_tables()
+    left = [d for d in doc_ids(out) if d[0] == gone[0]]  # the rest of its group, if any
+    assert builds == ([left] if left else [])
+    documents = pq.read_table(out / "tables" / "documents.parquet").column("doc_id").to_pylist()
+    assert gone not in documents and len(documents) == 5
+    parts = {p.stem for p in (out / "tables" / PARTS).glob("*.arrow")}
+    assert parts == {d[0] for d in doc_ids(out)}  # an emptied group's part is removed
+
+
+def test_a_redone_document_rebuilds_its_group(out: Path, builds: list[list[str]]):
+    doc = doc_ids(out)[1]
+    rows = out / "docs" / doc / "rows.json"
+    text = rows.read_text(encoding="utf-8")
+    store.atomic_write(rows, text.replace("รับทราบ", "รับทราบแล้ว"))  # as a run rewrites it
+    OutputFolder(out).write_tables()
+    assert len(builds) == 1 and doc in builds[0]
+    assert "รับทราบแล้ว".encode() in (out / "tables" / "lines.csv").read_bytes()
+
+
+def test_a_damaged_part_or_other_code_means_building_again(
+    out: Path, builds: list[list[str]], monkeypatch
+):
+    first = tables(out)
+    part = sorted((out / "tables" / PARTS).glob("*.arrow"))[0]
+    part.write_bytes(part.read_bytes()[:100])
+    (out / "minutes.duckdb").unlink()  # so that the tables are built again
+    OutputFolder(out).write_tables()
+    assert len(builds) == 1 and all(d[0] == part.stem for d in builds[0])
+    assert same(tables(out), first)
+    builds.clear()
+    monkeypatch.setattr(store, "_code_fingerprint", lambda: "other code")
+    OutputFolder(out).write_tables()
+    assert len(builds) == len(list((out / "tables" / PARTS).glob("*.arrow")))
+    assert same(tables(out), first)
+
+
+def test_nothing_is_written_when_nothing_changed(out: Path, builds: list[list[str]]):
+    folder = OutputFolder(out)
+    files = [*(out / "tables").glob("*.*"), out / "minutes.duckdb"]
+    written = {f: f.stat().st_mtime_ns for f in files}
+    counts = pq.read_table(out / "tables" / "lines.parquet").num_rows
+    assert folder.write_tables()["lines"] == counts
+    assert {f: f.stat().st_mtime_ns for f in files} == written
+    # a CSV saved from Excel is written again, from the kept parts
+    csv = out / "tables" / "budgets.csv"
+    original = csv.read_bytes()
+    csv.write_bytes(original.replace(b",", b";"))
+    assert folder.write_tables()["lines"] == counts
+    assert csv.read_bytes() == original and builds == []
