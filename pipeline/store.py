@@ -15,7 +15,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from decimal import Decimal
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -44,15 +46,18 @@ SORT_KEYS = {
 DEFAULT_SORT = ["doc_id", "page", "line"]
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write to a temporary file in the same folder, then rename over ``path``."""
+def atomic_write(path: Path, data: bytes | str, durable: bool = True) -> None:
+    """Write to a temporary file in the same folder, then rename over ``path``. Not
+    ``durable``: not flushed to the disk first (for what can be made again if a power cut
+    leaves it empty or torn)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -145,7 +150,7 @@ class OutputFolder:
         DuckDB database (loaded from the Parquet files) replace the old ones when all are
         written. Returns the number of rows of each table.
 
-        Documents are grouped by the first digits of their doc_id (:func:`_group_of`), and each
+        Documents are grouped by the first bits of their doc_id (:func:`_groups`), and each
         group's rows, as Arrow tables and as CSV, are kept in ``tables/.parts/`` under a key made
         of its documents' results, their corrections and this code (:meth:`_part_key`). A group
         whose key is unchanged is not built again: a re-run over an archive rebuilds only the
@@ -174,27 +179,21 @@ class OutputFolder:
             return last
         report: list[dict[str, Any]] = []
         with _TableFiles(self.tables) as files:
-            pending: dict[str, list[pa.Table]] = {name: [] for name in DOCUMENT_TABLES}
-            pending_csv: dict[str, list[bytes]] = {name: [] for name in DOCUMENT_TABLES}
-            size = 0
-            for group, doc_ids, mine, key in planned:
-                path = parts / f"{group}.arrow"
-                part = _read_part(path, key)
+            pending = _Pending(files, chunk_rows)
+            to_build: list[_Group] = []  # groups in a row whose kept part will not do
+            for plan in planned:
+                path = parts / f"{plan[0]}.arrow"
+                part = _read_part(path, plan[3])
                 if part is None:
-                    part = self._build_part(doc_ids, mine)
-                    _write_part(path, key, part)
-                tables, csvs, done = part
-                report.extend(done)
-                for name in DOCUMENT_TABLES:
-                    pending[name].append(tables[name])
-                    pending_csv[name].append(csvs[name])
-                    size += tables[name].num_rows
-                if size >= chunk_rows:
-                    files.write_parts(pending, pending_csv)
-                    pending = {name: [] for name in DOCUMENT_TABLES}
-                    pending_csv = {name: [] for name in DOCUMENT_TABLES}
-                    size = 0
-            files.write_parts(pending, pending_csv)
+                    to_build.append(plan)
+                    continue
+                for built in self._build_parts(parts, to_build, chunk_rows):
+                    report.extend(pending.add(built))
+                to_build = []
+                report.extend(pending.add(part))
+            for built in self._build_parts(parts, to_build, chunk_rows):
+                report.extend(pending.add(built))
+            pending.flush()
             report.extend(apply_corrections({}, unmatched))
             files.write({"corrections": to_arrow("corrections", report)})
             counts = dict(files.rows)
@@ -253,19 +252,29 @@ class OutputFolder:
                 h.update(json.dumps(dataclasses.astuple(c), ensure_ascii=False).encode())
         return h.hexdigest()
 
-    def _build_part(self, doc_ids: list[str], corrections: dict[str, list[Correction]]) -> _Part:
+    def _build_parts(self, parts: Path, groups: list[_Group], chunk_rows: int) -> Iterator[_Part]:
+        """Build, keep and give the parts of ``groups`` (in order), whole groups at a time in
+        chunks of about ``chunk_rows`` rows: the tables are made of a chunk at once (a table made
+        for one group alone costs 10-15 ms whatever its size) and cut into its groups."""
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in DOCUMENT_TABLES}
-        report: list[dict[str, Any]] = []
-        for doc_id in doc_ids:
-            found = self.read_rows(doc_id)
-            if not found:
-                continue
-            tables, done = self.document_rows(found, corrections.get(doc_id, []))
-            report.extend(done)
-            for name, table_rows in tables.items():
-                rows[name].extend(table_rows)
-        arrow = {name: to_arrow(name, r) for name, r in rows.items()}
-        return arrow, {name: to_csv(t, header=False) for name, t in arrow.items()}, report
+        batch: list[tuple[str, str, list[dict[str, Any]]]] = []  # group, key, corrections done
+        size = 0
+        for n, (group, doc_ids, corrections, key) in enumerate(groups, 1):
+            report: list[dict[str, Any]] = []
+            for doc_id in doc_ids:
+                found = self.read_rows(doc_id)
+                if not found:
+                    continue
+                tables, done = self.document_rows(found, corrections.get(doc_id, []))
+                report.extend(done)
+                for name, table_rows in tables.items():
+                    rows[name].extend(table_rows)
+                    size += len(table_rows)
+            batch.append((group, key, report))
+            if size >= chunk_rows or n == len(groups) or groups[n][0] == OTHER or group == OTHER:
+                yield from _cut_into_parts(parts, batch, rows)
+                rows = {name: [] for name in DOCUMENT_TABLES}
+                batch, size = [], 0
 
     def _write_database(self) -> None:
         import duckdb
@@ -318,24 +327,69 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _group_of(doc_id: str, digits: int) -> str:
-    return doc_id[:digits]
+#: Documents a group holds: 16-32 (one group up to 32). A group's rows are held in memory while
+#: its part is built, and each part costs some milliseconds to write and to read.
+GROUP_DOCS = 32
+#: The group of a folder in ``docs/`` not named as the pipeline names them (16 hex digits).
+OTHER = "other"
+_HEX = frozenset("0123456789abcdef")
+#: A group: its name, its doc_ids, the corrections of its rows (by doc_id), its key.
+_Group = tuple[str, list[str], dict[str, list[Correction]], str]
+
+
+def _group_of(doc_id: str, bits: int) -> str:
+    """The group of ``doc_id`` among ``2**bits``: the first ``bits`` bits of the doc_id (a hash,
+    so documents spread evenly, and a group's doc_ids are together in doc_id order)."""
+    if len(doc_id) < 8 or not _HEX.issuperset(doc_id[:8]):
+        return OTHER
+    value = int(doc_id[:8], 16)
+    return f"{bits:02d}-{value >> (32 - bits):08x}"
 
 
 def _groups(docs: Path) -> dict[str, list[str]]:
-    """Documents (those with a ``rows.json``) by group, in doc_id order. A doc_id is a hash, so
-    its first digits spread documents evenly: one digit (16 groups) up to 4,096 documents, two
-    (256 groups) beyond, so that a group holds some tens to a few hundred documents."""
+    """Documents (those with a ``rows.json``) by group, the groups in doc_id order. The number
+    of groups doubles each time the archive doubles past 32 documents, so that a group holds
+    16 to 32; each doubling builds every group again, once."""
     doc_ids = (
         sorted(f.name for f in docs.iterdir() if (f / "rows.json").exists())
         if docs.exists()
         else []
     )
-    digits = 1 if len(doc_ids) <= 4096 else 2
+    bits = 0
+    while len(doc_ids) > GROUP_DOCS << bits and bits < 32:
+        bits += 1
     groups: dict[str, list[str]] = {}
     for doc_id in doc_ids:
-        groups.setdefault(_group_of(doc_id, digits), []).append(doc_id)
-    return groups
+        groups.setdefault(_group_of(doc_id, bits), []).append(doc_id)
+    return dict(sorted(groups.items()))
+
+
+class _Pending:
+    """Parts on their way into the table files, written in chunks of about ``chunk_rows``."""
+
+    def __init__(self, files: _TableFiles, chunk_rows: int):
+        self.files = files
+        self.chunk_rows = chunk_rows
+        self.tables: dict[str, list[pa.Table]] = {name: [] for name in DOCUMENT_TABLES}
+        self.csvs: dict[str, list[bytes]] = {name: [] for name in DOCUMENT_TABLES}
+        self.size = 0
+
+    def add(self, part: _Part) -> list[dict[str, Any]]:
+        """Take a part; return its corrections' report."""
+        tables, csvs, report = part
+        for name in DOCUMENT_TABLES:
+            self.tables[name].append(tables[name])
+            self.csvs[name].append(csvs[name])
+            self.size += tables[name].num_rows
+        if self.size >= self.chunk_rows:
+            self.flush()
+        return report
+
+    def flush(self) -> None:
+        self.files.write_parts(self.tables, self.csvs)
+        self.tables = {name: [] for name in DOCUMENT_TABLES}
+        self.csvs = {name: [] for name in DOCUMENT_TABLES}
+        self.size = 0
 
 
 def _write_part(path: Path, key: str, part: _Part) -> None:
@@ -354,28 +408,88 @@ def _write_part(path: Path, key: str, part: _Part) -> None:
     row = pa.table(columns)
     with pa.ipc.new_file(sink, row.schema) as writer:
         writer.write_table(row)
-    atomic_write(path, sink.getvalue().to_pybytes())
+    atomic_write(path, sink.getvalue().to_pybytes(), durable=False)
+
+
+def _cut_into_parts(
+    parts: Path, batch: list[tuple[str, str, list[dict[str, Any]]]], rows: dict[str, list[Any]]
+) -> Iterator[_Part]:
+    """The tables of a chunk of whole groups (``batch``: group, key, corrections done), each
+    cut into its groups' rows (every table is sorted by doc_id first, so a group's rows are
+    together), written as each group's part and given in order."""
+    arrow = {name: to_arrow(name, r) for name, r in rows.items()}
+    alone = batch[0][0] == OTHER  # folders not named as doc_ids: a chunk of their own
+    bits = 0 if alone else int(batch[0][0][:2])
+    order = [group for group, _, _ in batch]
+    cut: dict[str, list[tuple[pa.Table, bytes]]] = {}
+    for name, table in arrow.items():
+        doc_ids = table.column("doc_id").to_pylist()
+        runs = [
+            (group, sum(1 for _ in run))
+            for group, run in groupby(OTHER if alone else _group_of(d, bits) for d in doc_ids)
+        ]
+        counts = dict(runs)
+        if [group for group, _ in runs] != [group for group in order if group in counts]:
+            raise ValueError(f"{name}: the rows of a chunk's groups are not in their order")
+        spans, start = [], 0
+        for group in order:
+            spans.append((start, counts.get(group, 0)))
+            start += counts.get(group, 0)
+        pieces = _split_csv_rows(to_csv(table, header=False), [n for _, n in spans])
+        cut[name] = [
+            (table.slice(first, n), csv) for (first, n), csv in zip(spans, pieces, strict=True)
+        ]
+    for i, (group, key, report) in enumerate(batch):
+        part = (
+            {name: cut[name][i][0] for name in arrow},
+            {name: cut[name][i][1] for name in arrow},
+            report,
+        )
+        _write_part(parts / f"{group}.arrow", key, part)
+        yield part
+
+
+def _split_csv_rows(data: bytes, counts: list[int]) -> list[bytes]:
+    """CSV rows (no header) cut into consecutive pieces of ``counts`` rows. A row ends at a line
+    break outside quotes: a quoted value may hold line breaks (its quotes are then unbalanced)."""
+    lines = data.split(b"\n")
+    if lines[-1]:
+        raise ValueError("CSV rows do not end with a line break")
+    pieces, i = [], 0
+    for count in counts:
+        start = i
+        for _ in range(count):
+            quotes = lines[i].count(b'"')
+            i += 1
+            while quotes % 2:
+                quotes += lines[i].count(b'"')
+                i += 1
+        pieces.append(b"\n".join(lines[start:i]) + b"\n" if i > start else b"")
+    if i != len(lines) - 1:
+        raise ValueError(f"{len(lines) - 1 - i} CSV lines left over after {sum(counts)} rows")
+    return pieces
 
 
 def _read_part(path: Path, key: str) -> _Part | None:
     """The part kept at ``path`` if it was built under ``key``, else None (to build)."""
     try:
-        with pa.memory_map(str(path)) as source:
-            row = pa.ipc.open_file(source).read_all().to_pylist()[0]
-        if row["key"] != key:
+        row = pa.ipc.open_file(pa.py_buffer(path.read_bytes())).get_batch(0)
+        if row.column("key")[0].as_py() != key:
             return None
         tables = {
-            name: pa.ipc.open_stream(row[name]).read_all().cast(SCHEMAS[name])
+            name: pa.ipc.open_stream(row.column(name)[0].as_buffer()).read_all()
             for name in DOCUMENT_TABLES
         }
         csvs = {
             name: _ZSTD.decompress(
-                row[f"{name}.csv"], decompressed_size=row[f"{name}.csv.size"], asbytes=True
+                row.column(f"{name}.csv")[0].as_buffer(),
+                decompressed_size=row.column(f"{name}.csv.size")[0].as_py(),
+                asbytes=True,
             )
             for name in DOCUMENT_TABLES
         }
-        return tables, csvs, json.loads(row["report"])
-    except (OSError, KeyError, IndexError, ValueError, pa.ArrowException):
+        return tables, csvs, json.loads(row.column("report")[0].as_py())
+    except (OSError, KeyError, IndexError, ValueError, TypeError, pa.ArrowException):
         return None
 
 

@@ -32,6 +32,16 @@ def write_minutes(folder: Path, n: int) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def small_groups(monkeypatch):
+    """Groups of one or two documents, so that six documents make four groups."""
+    monkeypatch.setattr(store, "GROUP_DOCS", 2)
+
+
+def group(doc_id: str) -> str:
+    return store._group_of(doc_id, 2)  # six documents in groups of 2: 2 bits, 4 groups
+
+
 @pytest.fixture
 def out(tmp_path: Path) -> Path:
     inputs = tmp_path / "in"
@@ -47,13 +57,13 @@ def out(tmp_path: Path) -> Path:
 def builds(monkeypatch) -> list[list[str]]:
     """The doc_ids of each group built (not taken from its kept part)."""
     built: list[list[str]] = []
-    real = OutputFolder._build_part
+    real = OutputFolder._build_parts
 
-    def counted(self, doc_ids, corrections):
-        built.append(list(doc_ids))
-        return real(self, doc_ids, corrections)
+    def counted(self, parts, groups, chunk_rows):
+        built.extend(list(doc_ids) for _, doc_ids, _, _ in groups)
+        return real(self, parts, groups, chunk_rows)
 
-    monkeypatch.setattr(OutputFolder, "_build_part", counted)
+    monkeypatch.setattr(OutputFolder, "_build_parts", counted)
     return built
 
 
@@ -100,7 +110,7 @@ def test_a_new_document_builds_its_group_only(out: Path, builds: list[list[str]]
     assert cli("run", str(new), "--out", str(out), "--workers", "1").exit_code == 0
     (added,) = set(doc_ids(out)) - before
     assert len(builds) == 1 and added in builds[0]
-    assert all(d[0] == added[0] for d in builds[0])  # its group: doc_ids with its first digit
+    assert all(group(d) == group(added) for d in builds[0])  # its group alone
     grown = tables(out)
     assert same(from_nothing(out), grown)
     assert pq.read_table(out / "tables" / "documents.parquet").num_rows == 7
@@ -131,12 +141,12 @@ def test_a_deleted_document_leaves_the_tables(out: Path, builds: list[list[str]]
     gone = doc_ids(out)[0]
     shutil.rmtree(out / "docs" / gone)
     OutputFolder(out).write_tables()
-    left = [d for d in doc_ids(out) if d[0] == gone[0]]  # the rest of its group, if any
+    left = [d for d in doc_ids(out) if group(d) == group(gone)]  # the rest of its group, if any
     assert builds == ([left] if left else [])
     documents = pq.read_table(out / "tables" / "documents.parquet").column("doc_id").to_pylist()
     assert gone not in documents and len(documents) == 5
     parts = {p.stem for p in (out / "tables" / PARTS).glob("*.arrow")}
-    assert parts == {d[0] for d in doc_ids(out)}  # an emptied group's part is removed
+    assert parts == {group(d) for d in doc_ids(out)}  # an emptied group's part is removed
 
 
 def test_a_redone_document_rebuilds_its_group(out: Path, builds: list[list[str]]):
@@ -157,7 +167,7 @@ def test_a_damaged_part_or_other_code_means_building_again(
     part.write_bytes(part.read_bytes()[:100])
     (out / "minutes.duckdb").unlink()  # so that the tables are built again
     OutputFolder(out).write_tables()
-    assert len(builds) == 1 and all(d[0] == part.stem for d in builds[0])
+    assert len(builds) == 1 and all(group(d) == part.stem for d in builds[0])
     assert same(tables(out), first)
     builds.clear()
     monkeypatch.setattr(store, "_code_fingerprint", lambda: "other code")
@@ -179,3 +189,47 @@ def test_nothing_is_written_when_nothing_changed(out: Path, builds: list[list[st
     csv.write_bytes(original.replace(b",", b";"))
     assert folder.write_tables()["lines"] == counts
     assert csv.read_bytes() == original and builds == []
+
+
+def test_passing_a_size_regroups_every_document_once(out: Path, builds, tmp_path: Path):
+    """Six documents are four groups of two bits; nine, eight groups of three."""
+    for n in (7, 8, 9):
+        write_minutes(tmp_path / "in", n)
+    assert cli("run", str(tmp_path / "in"), "--out", str(out), "--workers", "1").exit_code == 0
+    assert sorted(d for b in builds for d in b) == doc_ids(out)  # every document, once
+    parts = {p.stem for p in (out / "tables" / PARTS).glob("*.arrow")}
+    assert parts == {store._group_of(d, 3) for d in doc_ids(out)}  # the old groups' parts gone
+    assert same(tables(out), from_nothing(out))
+
+
+def test_a_folder_not_named_as_a_doc_id_is_kept_last(out: Path):
+    first = doc_ids(out)[0]
+    manual = out / "docs" / "manual-copy"
+    manual.mkdir()
+    for name in ("rows.json", "document.json"):
+        text = (out / "docs" / first / name).read_text(encoding="utf-8")
+        (manual / name).write_text(text.replace(first, "manual-copy"), encoding="utf-8")
+    OutputFolder(out).write_tables()
+    documents = pq.read_table(out / "tables" / "documents.parquet").column("doc_id").to_pylist()
+    assert documents == [*doc_ids(out)[:-1], "manual-copy"] == sorted(documents)
+    assert same(tables(out), from_nothing(out))
+
+
+def test_csv_rows_are_cut_where_rows_end_not_inside_quotes():
+    data = b'a,1\n"two\nlines, ""quoted""",2\nc,3\n"x\n\ny",4\n'
+    assert store._split_csv_rows(data, [1, 2, 0, 1]) == [
+        b"a,1\n",
+        b'"two\nlines, ""quoted""",2\nc,3\n',
+        b"",
+        b'"x\n\ny",4\n',
+    ]
+    with pytest.raises(ValueError):
+        store._split_csv_rows(data, [1, 1])
+
+
+def test_groups_follow_doc_id_order():
+    ids = sorted(f"{n * 2654435761 % 2**64:016x}" for n in range(1, 400))
+    for bits in (0, 1, 3, 8):
+        groups = [store._group_of(d, bits) for d in ids]
+        assert groups == sorted(groups) and len(set(groups)) <= 2**bits
+    assert store._group_of("manual-copy", 3) == store.OTHER > store._group_of("ffffffff", 3)
