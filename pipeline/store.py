@@ -46,7 +46,7 @@ SORT_KEYS = {
 DEFAULT_SORT = ["doc_id", "page", "line"]
 
 
-def atomic_write(path: Path, data: bytes | str, durable: bool = True) -> None:
+def atomic_write(path: Path, data: bytes | str | pa.Buffer, durable: bool = True) -> None:
     """Write to a temporary file in the same folder, then rename over ``path``. Not
     ``durable``: not flushed to the disk first (for what can be made again if a power cut
     leaves it empty or torn)."""
@@ -394,21 +394,27 @@ class _Pending:
 
 def _write_part(path: Path, key: str, part: _Part) -> None:
     """A group's part as one Arrow file: a single row holding the key, the report, and each
-    table as an Arrow stream and as CSV bytes."""
+    table as an Arrow stream and as CSV bytes (the blobs handed over without copies)."""
     tables, csvs, report = part
     columns: dict[str, Any] = {"key": [key], "report": [json.dumps(report, ensure_ascii=False)]}
     for name, table in tables.items():
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, table.schema, options=_COMPRESSED) as writer:
             writer.write_table(table)
-        columns[name] = [sink.getvalue().to_pybytes()]
-        columns[f"{name}.csv"] = [_ZSTD.compress(csvs[name], asbytes=True)]
+        columns[name] = _blob(sink.getvalue())
+        columns[f"{name}.csv"] = _blob(_ZSTD.compress(csvs[name]))
         columns[f"{name}.csv.size"] = [len(csvs[name])]
     sink = pa.BufferOutputStream()
     row = pa.table(columns)
     with pa.ipc.new_file(sink, row.schema) as writer:
         writer.write_table(row)
-    atomic_write(path, sink.getvalue().to_pybytes(), durable=False)
+    atomic_write(path, sink.getvalue(), durable=False)
+
+
+def _blob(data: pa.Buffer) -> pa.Array:
+    """A one-value binary array over ``data``, not a copy of it."""
+    offsets = pa.array([0, data.size], pa.int64()).buffers()[1]
+    return pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, data])
 
 
 def _cut_into_parts(
@@ -425,8 +431,10 @@ def _cut_into_parts(
     for name, table in arrow.items():
         doc_ids = table.column("doc_id").to_pylist()
         runs = [
-            (group, sum(1 for _ in run))
-            for group, run in groupby(OTHER if alone else _group_of(d, bits) for d in doc_ids)
+            (group, sum(len(list(rows_)) for _, rows_ in docs))
+            for group, docs in groupby(
+                groupby(doc_ids), key=lambda d: OTHER if alone else _group_of(d[0], bits)
+            )
         ]
         counts = dict(runs)
         if [group for group, _ in runs] != [group for group in order if group in counts]:
