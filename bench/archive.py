@@ -7,7 +7,7 @@ Makes DOCS distinct plain-text minutes (the samples' texts, each copy with a lin
 runs ``thaiminutes run`` on them once, then times three re-runs into the same folder:
 
 - nothing new, as it is (the input hashes and the table parts kept);
-- nothing new, with ``DIR/input-hashes.json`` and ``DIR/tables/.parts/`` deleted first: every
+- nothing new, with ``DIR/input-hashes.json`` and ``DIR/.table-parts/`` deleted first: every
   input hashed and every table built from every document's rows, as before they were kept;
 - one document added.
 
@@ -67,7 +67,7 @@ def main() -> None:
         for round_ in range(args.rounds):
             rows["kept"].append(timed_run(inputs, out, args.workers)[0])
             (out / "input-hashes.json").unlink()
-            shutil.rmtree(out / "tables" / ".parts")
+            shutil.rmtree(out / ".table-parts")
             rows["forgotten"].append(timed_run(inputs, out, args.workers)[0])
             timed_run(inputs, out, args.workers)  # the parts built again
             new = inputs / f"new-{round_}.txt"
@@ -77,7 +77,7 @@ def main() -> None:
             )
             rows["one new"].append(timed_run(inputs, out, args.workers)[0])
         tables = sum(f.stat().st_size for f in (out / "tables").glob("*.*")) / 1e6
-        parts = sum(f.stat().st_size for f in (out / "tables" / ".parts").iterdir()) / 1e6
+        parts = sum(f.stat().st_size for f in (out / ".table-parts").iterdir()) / 1e6
         print()
         print(f"{args.docs} documents, {args.workers} workers, {args.rounds} rounds")
         print(f"tables {tables:.0f} MB, parts kept {parts:.0f} MB")

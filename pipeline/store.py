@@ -3,7 +3,7 @@
 ``DIR/docs/<doc_id>/`` holds each document's result, written atomically when the document is
 done; the tables (DuckDB, Parquet, CSV) are always rebuilt from those results, so a run killed at
 any moment loses nothing already written and the three formats always agree. What the rebuild
-makes of a group of documents is kept (``DIR/tables/.parts/``) and used again while none of
+makes of a group of documents is kept (``DIR/.table-parts/``) and used again while none of
 them, their corrections or this code has changed.
 """
 
@@ -69,6 +69,7 @@ class OutputFolder:
         self.root = root
         self.docs = root / "docs"
         self.tables = root / "tables"
+        self.parts = root / PARTS
 
     def doc_dir(self, doc_id: str) -> Path:
         return self.docs / doc_id
@@ -79,7 +80,7 @@ class OutputFolder:
         stale = [
             *self.docs.glob("*/.*.tmp"),
             *self.tables.glob(".*.tmp"),
-            *self.tables.glob(f"{PARTS}/.*.tmp"),
+            *self.parts.glob(".*.tmp"),
             *self.root.glob(".*.tmp"),  # the input hashes (pipeline/hashes.py)
             *self.root.glob(".minutes.*.duckdb*"),
         ]
@@ -151,17 +152,18 @@ class OutputFolder:
         written. Returns the number of rows of each table.
 
         Documents are grouped by the first bits of their doc_id (:func:`_groups`), and each
-        group's rows, as Arrow tables and as CSV, are kept in ``tables/.parts/`` under a key made
-        of its documents' results, their corrections and this code (:meth:`_part_key`). A group
-        whose key is unchanged is not built again: a re-run over an archive rebuilds only the
-        groups where a document was added, redone or corrected. When nothing at all changed and
-        the files are as the last build left them, nothing is written (:meth:`_last_build`)."""
+        group's rows, as Arrow tables and as CSV, are kept in ``DIR/.table-parts/`` under a key
+        made of its documents' results, their corrections and this code (:meth:`_part_key`). A
+        group whose key is unchanged is not built again: a re-run over an archive rebuilds only
+        the groups where a document was added, redone, deleted or corrected. When nothing at all
+        changed and the files are as the last build left them, nothing is written
+        (:meth:`_last_build`)."""
         corrections = read_corrections(self.corrections_file)
         by_doc: dict[str, list[Correction]] = {}
         for c in corrections:
             by_doc.setdefault(_doc_of(c.row_id), []).append(c)
         self.tables.mkdir(parents=True, exist_ok=True)
-        parts = self.tables / PARTS
+        parts = self.parts
         parts.mkdir(exist_ok=True)
         code = _code_fingerprint()
         planned = []
@@ -216,7 +218,7 @@ class OutputFolder:
         (``build``) and its files are as it left them, else None (build again). A CSV saved from
         Excel, or a database someone wrote to, is so written again."""
         try:
-            last = json.loads((self.tables / PARTS / LAST_BUILD).read_text(encoding="utf-8"))
+            last = json.loads((self.parts / LAST_BUILD).read_text(encoding="utf-8"))
             if last["build"] != build:
                 return None
             for path in self._outputs():
@@ -233,7 +235,7 @@ class OutputFolder:
             st = path.stat()
             outputs[path.name] = [st.st_size, st.st_mtime_ns]
         note = {"build": build, "counts": counts, "outputs": outputs}
-        atomic_write(self.tables / PARTS / LAST_BUILD, json.dumps(note))
+        atomic_write(self.parts / LAST_BUILD, json.dumps(note))
 
     def _part_key(
         self, code: str, doc_ids: list[str], corrections: dict[str, list[Correction]]
@@ -300,8 +302,9 @@ def _doc_of(row_id: str) -> str:
     return row_id.split(":", 1)[0]
 
 
-#: Under ``DIR/tables/``: each group's rows, as built last (see :meth:`OutputFolder.write_tables`).
-PARTS = ".parts"
+#: In ``DIR``: each group's rows, as built last (see :meth:`OutputFolder.write_tables`); not in
+#: ``tables/``, where analysts' scripts may take every file for a table.
+PARTS = ".table-parts"
 #: In :data:`PARTS`: what the last complete build was made from, and the files it wrote.
 LAST_BUILD = "last-build.json"
 #: A group's tables, each as Arrow and as CSV rows (no header), and its corrections' report.

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipeline.store as store
-from pipeline.store import PARTS, OutputFolder
+from pipeline.store import OutputFolder
 from tests.helpers import cli
 
 MINUTES = """รายงานการประชุมคณะกรรมการ{body} ครั้งที่ {n}/2566
@@ -86,7 +86,7 @@ def same(a: dict[str, object], b: dict[str, object]) -> bool:
 
 def from_nothing(out: Path) -> dict[str, object]:
     """The tables built with no part kept."""
-    shutil.rmtree(out / "tables" / PARTS)
+    shutil.rmtree(OutputFolder(out).parts)
     OutputFolder(out).write_tables()
     return tables(out)
 
@@ -101,7 +101,7 @@ def test_a_rerun_builds_no_group_and_writes_the_same(out: Path, builds: list[lis
     assert builds == []
     assert same(tables(out), first)
     assert same(from_nothing(out), first)
-    assert len(builds) == len(list((out / "tables" / PARTS).glob("*.arrow"))) > 1
+    assert len(builds) == len(list(OutputFolder(out).parts.glob("*.arrow"))) > 1
 
 
 def test_a_new_document_builds_its_group_only(out: Path, builds: list[list[str]], tmp_path):
@@ -145,7 +145,7 @@ def test_a_deleted_document_leaves_the_tables(out: Path, builds: list[list[str]]
     assert builds == ([left] if left else [])
     documents = pq.read_table(out / "tables" / "documents.parquet").column("doc_id").to_pylist()
     assert gone not in documents and len(documents) == 5
-    parts = {p.stem for p in (out / "tables" / PARTS).glob("*.arrow")}
+    parts = {p.stem for p in OutputFolder(out).parts.glob("*.arrow")}
     assert parts == {group(d) for d in doc_ids(out)}  # an emptied group's part is removed
 
 
@@ -163,7 +163,7 @@ def test_a_damaged_part_or_other_code_means_building_again(
     out: Path, builds: list[list[str]], monkeypatch
 ):
     first = tables(out)
-    part = sorted((out / "tables" / PARTS).glob("*.arrow"))[0]
+    part = sorted(OutputFolder(out).parts.glob("*.arrow"))[0]
     part.write_bytes(part.read_bytes()[:100])
     (out / "minutes.duckdb").unlink()  # so that the tables are built again
     OutputFolder(out).write_tables()
@@ -172,7 +172,7 @@ def test_a_damaged_part_or_other_code_means_building_again(
     builds.clear()
     monkeypatch.setattr(store, "_code_fingerprint", lambda: "other code")
     OutputFolder(out).write_tables()
-    assert len(builds) == len(list((out / "tables" / PARTS).glob("*.arrow")))
+    assert len(builds) == len(list(OutputFolder(out).parts.glob("*.arrow")))
     assert same(tables(out), first)
 
 
@@ -197,7 +197,7 @@ def test_passing_a_size_regroups_every_document_once(out: Path, builds, tmp_path
         write_minutes(tmp_path / "in", n)
     assert cli("run", str(tmp_path / "in"), "--out", str(out), "--workers", "1").exit_code == 0
     assert sorted(d for b in builds for d in b) == doc_ids(out)  # every document, once
-    parts = {p.stem for p in (out / "tables" / PARTS).glob("*.arrow")}
+    parts = {p.stem for p in OutputFolder(out).parts.glob("*.arrow")}
     assert parts == {store._group_of(d, 3) for d in doc_ids(out)}  # the old groups' parts gone
     assert same(tables(out), from_nothing(out))
 
