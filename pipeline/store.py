@@ -163,7 +163,7 @@ class OutputFolder:
         for c in corrections:
             by_doc.setdefault(_doc_of(c.row_id), []).append(c)
         self.tables.mkdir(parents=True, exist_ok=True)
-        parts = self.parts
+        parts = self.parts  # the folder of the groups' parts
         parts.mkdir(exist_ok=True)
         code = _code_fingerprint()
         planned = []
@@ -175,7 +175,7 @@ class OutputFolder:
         for *_, key in planned:
             build.update(key.encode())
         for c in unmatched:
-            build.update(json.dumps(dataclasses.astuple(c), ensure_ascii=False).encode())
+            build.update(_digest_of(c))
         last = self._last_build(build.hexdigest())
         if last is not None:
             return last
@@ -251,7 +251,7 @@ class OutputFolder:
             except OSError:
                 h.update(f"{doc_id}:-;".encode())
             for c in corrections.get(doc_id, []):
-                h.update(json.dumps(dataclasses.astuple(c), ensure_ascii=False).encode())
+                h.update(_digest_of(c))
         return h.hexdigest()
 
     def _build_parts(self, parts: Path, groups: list[_Group], chunk_rows: int) -> Iterator[_Part]:
@@ -259,7 +259,7 @@ class OutputFolder:
         chunks of about ``chunk_rows`` rows: the tables are made of a chunk at once (a table made
         for one group alone costs 10-15 ms whatever its size) and cut into its groups."""
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in DOCUMENT_TABLES}
-        batch: list[tuple[str, str, list[dict[str, Any]]]] = []  # group, key, corrections done
+        batch: list[_Built] = []
         size = 0
         for n, (group, doc_ids, corrections, key) in enumerate(groups, 1):
             report: list[dict[str, Any]] = []
@@ -272,7 +272,7 @@ class OutputFolder:
                 for name, table_rows in tables.items():
                     rows[name].extend(table_rows)
                     size += len(table_rows)
-            batch.append((group, key, report))
+            batch.append((group, key, report, doc_ids))
             if size >= chunk_rows or n == len(groups) or groups[n][0] == OTHER or group == OTHER:
                 yield from _cut_into_parts(parts, batch, rows)
                 rows = {name: [] for name in DOCUMENT_TABLES}
@@ -323,6 +323,11 @@ _ZSTD = pa.Codec("zstd", compression_level=1)
 _COMPRESSED = pa.ipc.IpcWriteOptions(compression=_ZSTD)
 
 
+def _digest_of(correction: Correction) -> bytes:
+    """A correction, every field of it, for a key."""
+    return json.dumps(dataclasses.astuple(correction), ensure_ascii=False).encode()
+
+
 def _code_fingerprint() -> str:
     h = hashlib.sha256(PIPELINE_VERSION.encode())
     for path in _CODE:
@@ -338,6 +343,8 @@ OTHER = "other"
 _HEX = frozenset("0123456789abcdef")
 #: A group: its name, its doc_ids, the corrections of its rows (by doc_id), its key.
 _Group = tuple[str, list[str], dict[str, list[Correction]], str]
+#: A group in a chunk being built: its name, key, corrections' report and doc_ids.
+_Built = tuple[str, str, list[dict[str, Any]], list[str]]
 
 
 def _group_of(doc_id: str, bits: int) -> str:
@@ -421,22 +428,20 @@ def _blob(data: pa.Buffer) -> pa.Array:
 
 
 def _cut_into_parts(
-    parts: Path, batch: list[tuple[str, str, list[dict[str, Any]]]], rows: dict[str, list[Any]]
+    parts: Path, batch: list[_Built], rows: dict[str, list[Any]]
 ) -> Iterator[_Part]:
-    """The tables of a chunk of whole groups (``batch``: group, key, corrections done), each
-    cut into its groups' rows (every table is sorted by doc_id first, so a group's rows are
-    together), written as each group's part and given in order."""
+    """The tables of a chunk of whole groups (``batch``), each cut into its groups' rows (every
+    table is sorted by doc_id first, so a group's rows are together), written as each group's
+    part and given in order."""
     arrow = {name: to_arrow(name, r) for name, r in rows.items()}
-    alone = batch[0][0] == OTHER  # folders not named as doc_ids: a chunk of their own
-    bits = 0 if alone else int(batch[0][0][:2])
-    order = [group for group, _, _ in batch]
+    group_of = {doc_id: group for group, _, _, doc_ids in batch for doc_id in doc_ids}
+    order = [group for group, *_ in batch]
     cut: dict[str, list[tuple[pa.Table, bytes]]] = {}
     for name, table in arrow.items():
-        doc_ids = table.column("doc_id").to_pylist()
         runs = [
             (group, sum(len(list(rows_)) for _, rows_ in docs))
             for group, docs in groupby(
-                groupby(doc_ids), key=lambda d: OTHER if alone else _group_of(d[0], bits)
+                groupby(table.column("doc_id").to_pylist()), key=lambda d: group_of.get(d[0])
             )
         ]
         counts = dict(runs)
@@ -450,7 +455,7 @@ def _cut_into_parts(
         cut[name] = [
             (table.slice(first, n), csv) for (first, n), csv in zip(spans, pieces, strict=True)
         ]
-    for i, (group, key, report) in enumerate(batch):
+    for i, (group, key, report, _) in enumerate(batch):
         part = (
             {name: cut[name][i][0] for name in arrow},
             {name: cut[name][i][1] for name in arrow},
@@ -527,16 +532,15 @@ class _TableFiles:
         return self
 
     def write(self, tables: dict[str, pa.Table]) -> None:
-        for name, table in tables.items():
-            first = self.rows[name] == 0 and not self.csv[name].tell()
-            if table.num_rows or first:
-                self.parquet[name].write_table(table)
-                self.csv[name].write(to_csv(table, header=first))
-                self.rows[name] += table.num_rows
+        self.write_parts(
+            {name: [t] for name, t in tables.items()},
+            {name: [to_csv(t, header=False)] for name, t in tables.items()},
+        )
 
     def write_parts(self, tables: dict[str, list[pa.Table]], csvs: dict[str, list[bytes]]) -> None:
-        """Groups' rows (:meth:`OutputFolder._build_part`), their CSV already made: each table's
-        groups go into one Parquet row group; the CSV header is written with the first rows."""
+        """Groups' rows (:meth:`OutputFolder._build_parts`), their CSV already made: each
+        table's groups go into one Parquet row group; the CSV header is written with the first
+        rows."""
         for name, parts in tables.items():
             table = pa.concat_tables(parts) if parts else SCHEMAS[name].empty_table()
             if not self.csv[name].tell():
