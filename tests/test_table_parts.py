@@ -1,16 +1,21 @@
 """The tables rebuilt from kept parts: a re-run builds again only the groups of documents where
-something changed, and writes what a build from nothing writes."""
+something changed, brings the database up to date with those groups alone, and writes what a
+build from nothing writes."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 import pipeline.store as store
 from pipeline.store import OutputFolder
+from schemas import TABLE_ORDER
 from tests.helpers import cli
 
 MINUTES = """รายงานการประชุมคณะกรรมการ{body} ครั้งที่ {n}/2566
@@ -67,19 +72,54 @@ def builds(monkeypatch) -> list[list[str]]:
     return built
 
 
+@pytest.fixture
+def databases(monkeypatch) -> list[str]:
+    """How the database was made each time: built ``whole`` from the Parquet files, or
+    ``updated`` (``failed``: the update failed) from the last build's."""
+    made: list[str] = []
+    whole, update = OutputFolder._write_database, OutputFolder._update_database
+
+    def counted_whole(self):
+        made.append("whole")
+        return whole(self)
+
+    def counted_update(self, *args):
+        done = update(self, *args)
+        made.append("updated" if done else "failed")
+        return done
+
+    monkeypatch.setattr(OutputFolder, "_write_database", counted_whole)
+    monkeypatch.setattr(OutputFolder, "_update_database", counted_update)
+    return made
+
+
 def tables(out: Path) -> dict[str, object]:
+    """Every table's files, and the database's tables (their columns, their rows in order) and
+    views."""
     found: dict[str, object] = {}
     for path in sorted((out / "tables").iterdir()):
         if path.suffix == ".csv":
             found[path.name] = path.read_bytes()
         elif path.suffix == ".parquet":
             found[path.name] = pq.read_table(path)
+    con = duckdb.connect(str(out / "minutes.duckdb"), read_only=True)
+    try:
+        for name in TABLE_ORDER:
+            found[f"duckdb {name}"] = (
+                con.execute(f'DESCRIBE "{name}"').fetchall(),
+                con.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall(),
+            )
+        found["duckdb views"] = con.execute(
+            "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY 1"
+        ).fetchall()
+    finally:
+        con.close()
     return found
 
 
 def same(a: dict[str, object], b: dict[str, object]) -> bool:
     return a.keys() == b.keys() and all(
-        a[k] == b[k] if isinstance(a[k], bytes) else a[k].equals(b[k])  # type: ignore[attr-defined]
+        a[k].equals(b[k]) if isinstance(a[k], pa.Table) else a[k] == b[k]  # type: ignore[attr-defined]
         for k in a
     )
 
@@ -104,19 +144,24 @@ def test_a_rerun_builds_no_group_and_writes_the_same(out: Path, builds: list[lis
     assert len(builds) == len(list(OutputFolder(out).parts.glob("*.arrow"))) > 1
 
 
-def test_a_new_document_builds_its_group_only(out: Path, builds: list[list[str]], tmp_path):
+def test_a_new_document_builds_its_group_only(
+    out: Path, builds: list[list[str]], databases: list[str], tmp_path
+):
     before = set(doc_ids(out))
     new = write_minutes(tmp_path / "in", 7)
     assert cli("run", str(new), "--out", str(out), "--workers", "1").exit_code == 0
     (added,) = set(doc_ids(out)) - before
     assert len(builds) == 1 and added in builds[0]
     assert all(group(d) == group(added) for d in builds[0])  # its group alone
+    assert databases == ["updated"]
     grown = tables(out)
     assert same(from_nothing(out), grown)
     assert pq.read_table(out / "tables" / "documents.parquet").num_rows == 7
 
 
-def test_corrections_rebuild_the_group_they_name(out: Path, builds: list[list[str]]):
+def test_corrections_rebuild_the_group_they_name(
+    out: Path, builds: list[list[str]], databases: list[str]
+):
     folder = OutputFolder(out)
     doc = doc_ids(out)[2]
     lines = pq.read_table(out / "tables" / "lines.parquet").num_rows
@@ -135,18 +180,25 @@ def test_corrections_rebuild_the_group_they_name(out: Path, builds: list[list[st
     folder.write_tables()
     assert len(builds) == 1 and doc in builds[0]
     assert pq.read_table(out / "tables" / "lines.parquet").num_rows == lines
+    assert databases == ["updated", "whole", "updated"]  # from_nothing builds it whole
+    withdrawn = tables(out)
+    assert same(from_nothing(out), withdrawn)
 
 
-def test_a_deleted_document_leaves_the_tables(out: Path, builds: list[list[str]]):
+def test_a_deleted_document_leaves_the_tables(
+    out: Path, builds: list[list[str]], databases: list[str]
+):
     gone = doc_ids(out)[0]
     shutil.rmtree(out / "docs" / gone)
     OutputFolder(out).write_tables()
+    assert databases == ["updated"]
     left = [d for d in doc_ids(out) if group(d) == group(gone)]  # the rest of its group, if any
     assert builds == ([left] if left else [])
     documents = pq.read_table(out / "tables" / "documents.parquet").column("doc_id").to_pylist()
     assert gone not in documents and len(documents) == 5
     parts = {p.stem for p in OutputFolder(out).parts.glob("*.arrow")}
     assert parts == {group(d) for d in doc_ids(out)}  # an emptied group's part is removed
+    assert same(tables(out), from_nothing(out))
 
 
 def test_a_redone_document_rebuilds_its_group(out: Path, builds: list[list[str]]):
@@ -191,18 +243,25 @@ def test_nothing_is_written_when_nothing_changed(out: Path, builds: list[list[st
     assert csv.read_bytes() == original and builds == []
 
 
-def test_passing_a_size_regroups_every_document_once(out: Path, builds, tmp_path: Path):
-    """Six documents are four groups of two bits; nine, eight groups of three."""
+@pytest.mark.parametrize("at_most, made", [(2, "whole"), (64, "updated")])
+def test_passing_a_size_regroups_every_document_once(
+    out: Path, builds, databases: list[str], tmp_path: Path, monkeypatch, at_most, made
+):
+    """Six documents are four groups of two bits; nine, eight groups of three. Every group
+    changed: the database has the old groups' rows replaced by the new groups' (their ranges of
+    doc_ids overlap), unless that is more groups than it may have replaced."""
+    monkeypatch.setattr(store, "REPLACE_GROUPS", at_most)
     for n in (7, 8, 9):
         write_minutes(tmp_path / "in", n)
     assert cli("run", str(tmp_path / "in"), "--out", str(out), "--workers", "1").exit_code == 0
     assert sorted(d for b in builds for d in b) == doc_ids(out)  # every document, once
     parts = {p.stem for p in OutputFolder(out).parts.glob("*.arrow")}
     assert parts == {store._group_of(d, 3) for d in doc_ids(out)}  # the old groups' parts gone
+    assert databases == [made]
     assert same(tables(out), from_nothing(out))
 
 
-def test_a_folder_not_named_as_a_doc_id_is_kept_last(out: Path):
+def test_a_folder_not_named_as_a_doc_id_is_kept_last(out: Path, databases: list[str]):
     first = doc_ids(out)[0]
     manual = out / "docs" / "manual-copy"
     manual.mkdir()
@@ -212,6 +271,31 @@ def test_a_folder_not_named_as_a_doc_id_is_kept_last(out: Path):
     OutputFolder(out).write_tables()
     documents = pq.read_table(out / "tables" / "documents.parquet").column("doc_id").to_pylist()
     assert documents == [*doc_ids(out)[:-1], "manual-copy"] == sorted(documents)
+    assert databases == ["updated"]
+    assert same(tables(out), from_nothing(out))
+    shutil.rmtree(manual)  # its rows leave the database, and only its
+    OutputFolder(out).write_tables()
+    assert databases == ["updated", "whole", "updated"]
+    assert same(tables(out), from_nothing(out))
+
+
+def test_a_database_not_as_left_is_built_whole(out: Path, databases: list[str], tmp_path):
+    """Written to since (its size or time changed), or unreadable though it looks the same:
+    built again from the Parquet files, not brought up to date."""
+    database = out / "minutes.duckdb"
+    con = duckdb.connect(str(database))
+    con.execute("DELETE FROM budgets")
+    con.close()
+    write_minutes(tmp_path / "in", 7)
+    assert cli("run", str(tmp_path / "in"), "--out", str(out), "--workers", "1").exit_code == 0
+    assert databases == ["whole"]
+    assert same(tables(out), from_nothing(out))
+    write_minutes(tmp_path / "in", 8)
+    st = database.stat()
+    database.write_bytes(b"\0" * st.st_size)  # damaged, with its size and time put back
+    os.utime(database, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert cli("run", str(tmp_path / "in"), "--out", str(out), "--workers", "1").exit_code == 0
+    assert databases == ["whole", "whole", "failed", "whole"]
     assert same(tables(out), from_nothing(out))
 
 
