@@ -85,11 +85,13 @@ def run(
     digests = hashes.hash_files(paths, threads=workers)
     hashes.save()
     log.info(
-        "hashed %d input files (%.0f MB) in %.1f s; %d unchanged since an earlier run",
+        "hashed %d input files (%.0f MB) in %.1f s; %d unchanged since an earlier run; "
+        "%d gone since, forgotten",
         hashes.hashed,
         hashes.hashed_bytes / 1e6,
         time.monotonic() - began,
         hashes.reused,
+        hashes.forgotten,
     )
     for path, sha256 in zip(paths, digests, strict=True):
         if sha256 is None:

@@ -35,6 +35,11 @@ RACY_SECONDS = 2.0
 _FORMAT = 1
 
 
+#: A file hashed: its absolute path, hash (None: unreadable), the entry to keep (None: none) and
+#: the bytes read (-1: the hash was kept).
+_Hashed = tuple[str, str | None, list[object] | None, int]
+
+
 def _fields(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
@@ -48,6 +53,8 @@ class InputHashes:
         self.hashed = 0  # files read and hashed by this run
         self.hashed_bytes = 0
         self.reused = 0  # files whose hash was kept from an earlier run
+        self.forgotten = 0  # files gone since an earlier run, their hashes forgotten
+        self.seen: set[str] = set()  # this run's inputs (absolute paths)
 
     @classmethod
     def load(cls, out: Path, forget: bool = False) -> InputHashes:
@@ -72,33 +79,21 @@ class InputHashes:
 
     def hash_files(self, paths: Sequence[Path], threads: int) -> list[str | None]:
         """The SHA-256 of each file, in order; None for a file that cannot be read (the runner
-        records it as failed)."""
-
-        def one(path: Path) -> tuple[str, str | None, list[object] | None, int]:
-            """(absolute path, hash, entry to keep, bytes read: -1 when the hash was kept)"""
-            name = os.path.abspath(path)
-            try:
-                before = os.stat(path)
-            except OSError:
-                return name, None, None, 0
-            fields = _fields(before)
-            kept = self.entries.get(name)
-            if kept and kept[:-1] == fields and isinstance(kept[-1], str):
-                return name, kept[-1], kept, -1
-            started = time.time_ns()
-            try:
-                digest = sha256_file(path)
-                after = os.stat(path)
-            except OSError:
-                return name, None, None, 0
-            settled = started - before.st_mtime_ns > RACY_SECONDS * 1e9
-            if _fields(after) != fields or not settled:
-                return name, digest, None, before.st_size  # changed while hashed, or just now
-            return name, digest, [*fields, digest], before.st_size
-
-        with ThreadPoolExecutor(max(1, threads), thread_name_prefix="hash") as pool:
-            results = list(pool.map(one, paths))
-        for name, digest, entry, read in results:
+        records it as failed). Kept hashes are looked up here, and only the other files hashed
+        in threads: over an archive most are kept, and a task per file cost more than the
+        lookup (20,000 files: 1.1 s against 0.2 s)."""
+        results = [self._kept(path) for path in paths]
+        new = [i for i, found in enumerate(results) if found is None]
+        if new:
+            with ThreadPoolExecutor(max(1, threads), thread_name_prefix="hash") as pool:
+                hashed = pool.map(self._hash, [paths[i] for i in new])
+                for i, found in zip(new, hashed, strict=True):
+                    results[i] = found
+        digests: list[str | None] = []
+        for result in results:
+            assert result is not None
+            name, digest, entry, read = result
+            self.seen.add(name)
             if entry is not None:
                 self.entries[name] = entry
             else:
@@ -108,10 +103,49 @@ class InputHashes:
             elif digest is not None:
                 self.hashed += 1
                 self.hashed_bytes += read
-        return [digest for _, digest, _, _ in results]
+            digests.append(digest)
+        return digests
+
+    def _kept(self, path: Path) -> _Hashed | None:
+        """The hash kept for ``path`` if the file is as it was when hashed, else None."""
+        name = os.path.abspath(path)
+        kept = self.entries.get(name)
+        if not kept:
+            return None
+        try:
+            fields = _fields(os.stat(name))
+        except OSError:
+            return None
+        if kept[:-1] == fields and isinstance(kept[-1], str):
+            return name, kept[-1], kept, -1
+        return None
+
+    @staticmethod
+    def _hash(path: Path) -> _Hashed:
+        name = os.path.abspath(path)
+        try:
+            before = os.stat(path)
+        except OSError:
+            return name, None, None, 0
+        fields = _fields(before)
+        started = time.time_ns()
+        try:
+            digest = sha256_file(path)
+            after = os.stat(path)
+        except OSError:
+            return name, None, None, 0
+        settled = started - before.st_mtime_ns > RACY_SECONDS * 1e9
+        if _fields(after) != fields or not settled:
+            return name, digest, None, before.st_size  # changed while hashed, or just now
+        return name, digest, [*fields, digest], before.st_size
 
     def save(self) -> None:
-        """Write the hashes (atomically); a run that cannot write them goes on without."""
+        """Write the hashes (atomically), forgetting files that are gone: those not among this
+        run's inputs that no longer exist. A run that cannot write them goes on without."""
+        for name in [name for name in self.entries if name not in self.seen]:
+            if not os.path.exists(name):
+                del self.entries[name]
+                self.forgotten += 1
         try:
             atomic_write(self.path, json.dumps({"format": _FORMAT, "files": self.entries}))
         except OSError as exc:

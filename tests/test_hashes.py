@@ -79,6 +79,22 @@ def test_a_file_written_just_now_is_not_kept(tmp_path: Path, reads: list[Path]):
     assert reads == [fresh, old, fresh]
 
 
+def test_files_gone_are_forgotten_and_files_not_given_kept(tmp_path: Path, reads: list[Path]):
+    a, b, c = (settled(tmp_path / f"{n}.txt", n.encode() * 10) for n in "abc")
+    first = InputHashes.load(tmp_path)
+    first.hash_files([a, b, c], threads=2)
+    first.save()
+    b.unlink()
+    again = InputHashes.load(tmp_path)
+    again.hash_files([a], threads=1)  # c not given this time, b gone
+    again.save()
+    assert again.forgotten == 1
+    kept = InputHashes.load(tmp_path)
+    assert set(kept.entries) == {os.path.abspath(a), os.path.abspath(c)}
+    kept.hash_files([a, c], threads=1)
+    assert kept.reused == 2 and len(reads) == 3
+
+
 def test_unreadable_files_give_none_and_are_not_kept(tmp_path: Path):
     kept = InputHashes.load(tmp_path)
     assert kept.hash_files([tmp_path / "gone.pdf"], threads=1) == [None]
