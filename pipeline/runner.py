@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import os
 import threading
 import time
 import traceback
@@ -265,17 +266,18 @@ def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
     """Files as given and every file under folders (recursively, hidden files excluded), in order."""
     out: list[Path] = []
     for item in inputs:
-        if item.is_dir():
-            out.extend(
-                sorted(
-                    p
-                    for p in item.rglob("*")
-                    if p.is_file()
-                    and not any(part.startswith(".") for part in p.relative_to(item).parts)
-                )
-            )
-        else:
+        if not item.is_dir():
             out.append(item)
+            continue
+        found: list[Path] = []
+        for folder, dirs, files in os.walk(item):  # symbolic links to folders not followed
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found.extend(
+                Path(folder, name)
+                for name in files
+                if not name.startswith(".") and os.path.isfile(os.path.join(folder, name))
+            )
+        out.extend(sorted(found, key=lambda p: p.parts))  # as paths sort: folder by folder
     return out
 
 

@@ -372,3 +372,19 @@ def test_a_page_task_normalises_its_page_once(monkeypatch):
     assert result.status == "failed"
     assert [e.stage for e in result.errors] == ["normalize"]
     assert "a bug in a rule" in result.errors[0].message
+
+
+def test_folders_are_walked_in_path_order_without_hidden_files_or_linked_folders(tmp_path: Path):
+    from pipeline.runner import collect_inputs
+
+    root = tmp_path / "archive"
+    for name in ("a/x.pdf", "a b/x.pdf", "a/c/y.txt", "a/.git/z.txt", ".cache/z.txt", "a/.z.txt"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(b"x")
+    (root / "linked").symlink_to(root / "a", target_is_directory=True)
+    (root / "z.txt").symlink_to(root / "a" / "x.pdf")  # a linked file is an input
+    given = tmp_path / "given.txt"
+    given.write_bytes(b"y")
+    found = collect_inputs([given, root])
+    assert found == [given, *(root / n for n in ("a/c/y.txt", "a/x.pdf", "a b/x.pdf", "z.txt"))]
+    assert found[1:] == sorted(found[1:])  # as pathlib sorts paths: part by part
