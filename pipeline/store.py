@@ -159,7 +159,7 @@ class OutputFolder:
 
         Documents are grouped by the first bits of their doc_id (:func:`_groups`), and each
         group's rows, as Arrow tables and as CSV, are kept in ``DIR/.table-parts/`` under a key
-        made of its documents' results, their corrections and this code (:meth:`_part_key`). A
+        made of its documents' results, their corrections and this code (:func:`_part_key`). A
         group whose key is unchanged is not built again: a re-run over an archive rebuilds only
         the groups where a document was added, redone, deleted or corrected. When nothing at all
         changed and the files are as the last build left them, nothing is written
@@ -173,9 +173,10 @@ class OutputFolder:
         parts.mkdir(exist_ok=True)
         code = _code_fingerprint()
         planned = []
-        for group, doc_ids in _groups(self.docs).items():
+        results = self._results()
+        for group, doc_ids in _groups(list(results)).items():
             mine = {d: by_doc.pop(d) for d in doc_ids if d in by_doc}
-            planned.append((group, doc_ids, mine, self._part_key(code, doc_ids, mine)))
+            planned.append((group, doc_ids, mine, _part_key(code, doc_ids, mine, results)))
         unmatched = [c for cs in by_doc.values() for c in cs]  # or invalid
         build = hashlib.sha256(code.encode())
         for *_, key in planned:
@@ -309,22 +310,22 @@ class OutputFolder:
         }
         atomic_write(self.parts / LAST_BUILD, json.dumps(note))
 
-    def _part_key(
-        self, code: str, doc_ids: list[str], corrections: dict[str, list[Correction]]
-    ) -> str:
-        """What a group's part is built from: each document's ``rows.json`` as it stands on
-        disk (it is only ever replaced whole, by a rename: a new inode and times), the
-        corrections that name its rows, and the code that turns rows into tables."""
-        h = hashlib.sha256(code.encode())
-        for doc_id in doc_ids:
+    def _results(self) -> dict[str, str]:
+        """Each document with a result: its doc_id → its ``rows.json`` as it stands on disk
+        (size, modification time, inode; the file is only ever replaced whole, by a rename).
+        One ``stat`` a document, paths as strings: an archive has tens of thousands."""
+        try:
+            names = os.listdir(self._docs)
+        except FileNotFoundError:
+            return {}
+        found = {}
+        for name in names:
             try:
-                st = (self.doc_dir(doc_id) / "rows.json").stat()
-                h.update(f"{doc_id}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino};".encode())
+                st = os.stat(os.path.join(self._docs, name, "rows.json"))
             except OSError:
-                h.update(f"{doc_id}:-;".encode())
-            for c in corrections.get(doc_id, []):
-                h.update(_digest_of(c))
-        return h.hexdigest()
+                continue
+            found[name] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+        return found
 
     def _build_parts(self, parts: Path, groups: list[_Group], chunk_rows: int) -> Iterator[_Part]:
         """Build, keep and give the parts of ``groups`` (in order), whole groups at a time in
@@ -492,15 +493,28 @@ def _in_group(group: str) -> str:
     return f"({hex_named} AND doc_id >= '{first:08x}'{until})"
 
 
-def _groups(docs: Path) -> dict[str, list[str]]:
-    """Documents (those with a ``rows.json``) by group, the groups in doc_id order. The number
-    of groups doubles each time the archive doubles past 32 documents, so that a group holds
-    16 to 32; each doubling builds every group again, once."""
-    doc_ids = (
-        sorted(f.name for f in docs.iterdir() if (f / "rows.json").exists())
-        if docs.exists()
-        else []
-    )
+def _part_key(
+    code: str,
+    doc_ids: list[str],
+    corrections: dict[str, list[Correction]],
+    results: dict[str, str],
+) -> str:
+    """What a group's part is built from: each document's result as it stands on disk
+    (:meth:`OutputFolder._results`), the corrections that name its rows, and the code that
+    turns rows into tables."""
+    h = hashlib.sha256(code.encode())
+    for doc_id in doc_ids:
+        h.update(f"{doc_id}:{results[doc_id]};".encode())
+        for c in corrections.get(doc_id, []):
+            h.update(_digest_of(c))
+    return h.hexdigest()
+
+
+def _groups(doc_ids: list[str]) -> dict[str, list[str]]:
+    """Documents by group, the groups in doc_id order. The number of groups doubles each time
+    the archive doubles past 32 documents, so that a group holds 16 to 32; each doubling builds
+    every group again, once."""
+    doc_ids = sorted(doc_ids)
     bits = 0
     while len(doc_ids) > GROUP_DOCS << bits and bits < 32:
         bits += 1
