@@ -81,7 +81,7 @@ class InputHashes:
         """The SHA-256 of each file, in order; None for a file that cannot be read (the runner
         records it as failed). Kept hashes are looked up here, and only the other files hashed
         in threads: over an archive most are kept, and a task per file cost more than the
-        lookup (20,000 files: 1.1 s against 0.2 s)."""
+        lookup (20,000 files kept: 1.0 s against 0.25 s)."""
         results = [self._kept(path) for path in paths]
         new = [i for i, found in enumerate(results) if found is None]
         if new:
