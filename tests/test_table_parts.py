@@ -279,6 +279,37 @@ def test_a_folder_not_named_as_a_doc_id_is_kept_last(out: Path, databases: list[
     assert same(tables(out), from_nothing(out))
 
 
+def test_a_folder_holding_another_documents_rows_is_left_out(out: Path, caplog):
+    """A document's folder copied under another name: its rows say another doc_id, and would
+    be that document's twice. They are left out of the tables, with a warning."""
+    first = tables(out)
+    shutil.copytree(out / "docs" / doc_ids(out)[0], out / "docs" / "copy")
+    OutputFolder(out).write_tables()
+    assert f"docs/copy holds rows of {doc_ids(out)[0]}: left out" in caplog.text
+    assert same(tables(out), first)
+
+
+def test_a_damaged_result_is_left_out_with_a_warning(out: Path, caplog):
+    doc = doc_ids(out)[0]
+    store.atomic_write(out / "docs" / doc / "rows.json", '{"lines": [')
+    OutputFolder(out).write_tables()
+    assert f"docs/{doc}/rows.json cannot be read" in caplog.text
+    documents = pq.read_table(out / "tables" / "documents.parquet").column("doc_id").to_pylist()
+    assert doc not in documents and len(documents) == 5
+
+
+def test_a_database_that_would_not_agree_with_the_files_is_built_whole(
+    out: Path, databases: list[str], caplog, monkeypatch
+):
+    """Rows the update failed to delete: the counts disagree, the update is dropped."""
+    monkeypatch.setattr(store, "_in_group", lambda group: "false")
+    store.atomic_write(out / "docs" / doc_ids(out)[0] / "rows.json", "{}")  # no rows now
+    OutputFolder(out).write_tables()
+    assert databases == ["failed", "whole"]
+    assert "would have" in caplog.text
+    assert same(tables(out), from_nothing(out))
+
+
 def test_a_database_not_as_left_is_built_whole(out: Path, databases: list[str], tmp_path):
     """Written to since (its size or time changed), or unreadable though it looks the same:
     built again from the Parquet files, not brought up to date."""
