@@ -464,8 +464,8 @@ _CODE = [
 
 #: Parts are compressed: rows of text (the ``lines`` table) take 5-10 times less room. Each
 #: table's Arrow stream is compressed whole, not buffer by buffer as Arrow's IPC compression does:
-#: a group's tables have some hundred small buffers, and decompressing them one by one took twice
-#: as long as the whole stream (the parts of 20,000 documents: 2.5 s against 0.9 s).
+#: a group's tables have some hundred small buffers, and decompressing them one by one took nearly
+#: three times as long as the whole stream (the parts of 20,000 documents: 2.5 s against 0.9 s).
 _ZSTD = pa.Codec("zstd", compression_level=1)
 _READ = pa.ipc.IpcReadOptions(use_threads=False)
 
