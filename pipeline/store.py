@@ -1,10 +1,11 @@
 """The output folder: per-document results (the ledger) and the tables built from them.
 
 ``DIR/docs/<doc_id>/`` holds each document's result, written atomically when the document is
-done; the tables (DuckDB, Parquet, CSV) are always rebuilt from those results, so a run killed at
-any moment loses nothing already written and the three formats always agree. What the rebuild
+done; the tables (DuckDB, Parquet, CSV) are always made again from those results, so a run killed
+at any moment loses nothing already written and the three formats always agree. What the build
 makes of a group of documents is kept (``DIR/.table-parts/``) and used again while none of
-them, their corrections or this code has changed.
+them, their corrections or this code has changed, and the database has only the changed groups'
+rows replaced.
 """
 
 from __future__ import annotations
@@ -154,8 +155,8 @@ class OutputFolder:
         """Rebuild every table from the documents' results, the corrections applied, streaming:
         documents are taken in doc_id order and written in chunks of about ``chunk_rows`` rows,
         so memory stays flat however large the archive. Parquet and CSV files and then the
-        DuckDB database (loaded from the Parquet files) replace the old ones when all are
-        written. Returns the number of rows of each table.
+        DuckDB database replace the old ones when all are written. Returns the number of rows of
+        each table.
 
         Documents are grouped by the first bits of their doc_id (:func:`_groups`), and each
         group's rows, as Arrow tables and as CSV, are kept in ``DIR/.table-parts/`` under a key
@@ -163,7 +164,9 @@ class OutputFolder:
         group whose key is unchanged is not built again: a re-run over an archive rebuilds only
         the groups where a document was added, redone, deleted or corrected. When nothing at all
         changed and the files are as the last build left them, nothing is written
-        (:meth:`_last_build`)."""
+        (:meth:`_unchanged`). The database is brought up to date from the last build's, the
+        changed groups' rows replaced (:meth:`_update_database`), or else built again from the
+        Parquet files (:meth:`_write_database`)."""
         corrections = read_corrections(self.corrections_file)
         by_doc: dict[str, list[Correction]] = {}
         for c in corrections:
@@ -199,20 +202,21 @@ class OutputFolder:
                         fresh[name].append(part[0][name])
                 report.extend(pending.add(part))
 
+            def build_groups(groups: list[_Group]) -> None:
+                made = self._build_parts(parts, groups, chunk_rows)
+                for (group, *_), part in zip(groups, made, strict=True):
+                    take(group, part)
+
             to_build: list[_Group] = []  # groups in a row whose kept part will not do
             for plan in planned:
                 part = _read_part(parts / f"{plan[0]}.arrow", plan[3])
                 if part is None:
                     to_build.append(plan)
                     continue
-                built = self._build_parts(parts, to_build, chunk_rows)
-                for (group, *_), made in zip(to_build, built, strict=True):
-                    take(group, made)
+                build_groups(to_build)
                 to_build = []
                 take(plan[0], part)
-            built = self._build_parts(parts, to_build, chunk_rows)
-            for (group, *_), made in zip(to_build, built, strict=True):
-                take(group, made)
+            build_groups(to_build)
             pending.flush()
             report.extend(apply_corrections({}, unmatched))
             corrections_table = to_arrow("corrections", report)
