@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import shutil
@@ -42,6 +43,7 @@ from pipeline.layout import (
     token_word_spans,
 )
 from pipeline.leaders import mark_leaders
+from pipeline.line_images import AS_IS, keep_line_images_uncompressed
 from pipeline.model import BBox, Line, Page
 from pipeline.preprocess import prepare, unrotate_box
 
@@ -170,6 +172,7 @@ def _api_tesseract(image: Image.Image, config: OcrConfig, psm: int) -> str:
     apis: dict[str, Any] = _API.__dict__.setdefault("apis", {})
     api = apis.get(config.lang)
     if api is None:
+        _uncompressed_line_images()
         # tesserocr built on the system Tesseract (see use_api) finds its language data itself
         api = tesserocr.PyTessBaseAPI(lang=config.lang, init=True)
         api.SetVariable("preserve_interword_spaces", "1")
@@ -189,6 +192,16 @@ def _api_tesseract(image: Image.Image, config: OcrConfig, psm: int) -> str:
     tsv = _iterator_tsv(api, image.width, image.height)
     api.Clear()
     return tsv
+
+
+@functools.cache
+def _uncompressed_line_images() -> None:
+    """Tesseract's line images handed on uncompressed in this process (a fifth of its work, the
+    same reading: :mod:`pipeline.line_images`); where that is not done, ``run.log`` says why,
+    once per process."""
+    reason = keep_line_images_uncompressed()
+    if reason is not None and AS_IS not in reason:
+        logging.getLogger("thaiminutes").info("Tesseract's line images stay PNG: %s", reason)
 
 
 def _iterator_tsv(api: Any, width: int, height: int) -> str:
