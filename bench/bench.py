@@ -5,7 +5,9 @@ In one run, for 1 and 2 worker processes (the batch with 2):
 1. raw: ``tesseract page.png out -l tha+eng`` for every page image, N at a time (the page images
    are the ones the pipeline OCRs: the scan sample rasterised at 300 dpi, grayscale);
 2. pipeline: ``thaiminutes run scan.pdf --workers N`` end to end (start-up, rasterising, OCR, text
-   stages, tables), its peak memory per worker sampled from /proc;
+   stages, tables), its peak memory per worker sampled from /proc; and the same with
+   libtesseract as it is (``THAIMINUTES_TESSERACT_AS_IS=1``: line images through PNG, as raw
+   Tesseract has them), to show what that part of the pipeline's speed owes to it;
 3. OCRmyPDF (``ocrmypdf --jobs N --sidecar``, its defaults otherwise) on the same PDF, where
    ``--ocrmypdf`` names the program (``make bench`` installs it in ``.venv-ocrmypdf``): the tool an
    archivist would otherwise reach for;
@@ -39,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.evaluate import frozen_engine  # noqa: E402
 from pipeline.ingest import assemble, close_cached, plan_document, read_page  # noqa: E402
+from pipeline.line_images import AS_IS  # noqa: E402
 from pipeline.runner import finish_document  # noqa: E402
 from pipeline.spelling import MarkRepairer  # noqa: E402
 
@@ -191,11 +194,16 @@ def prepare_batch(work: Path) -> tuple[Path, list[Path]]:
     return folder, images
 
 
-def pipeline_run(pdf: Path, workers: int, work: Path) -> tuple[float, dict[str, int]]:
+def pipeline_run(
+    pdf: Path, workers: int, work: Path, as_is: bool = False
+) -> tuple[float, dict[str, int]]:
+    """``thaiminutes run`` into an empty folder; ``as_is``: with libtesseract as it is (its line
+    images through PNG, as raw Tesseract has them: pipeline/line_images.py)."""
     out = work / f"out-{workers}"
     shutil.rmtree(out, ignore_errors=True)
     return run_measured(
-        [str(THAIMINUTES), "run", str(pdf), "--out", str(out), "--workers", str(workers)]
+        [str(THAIMINUTES), "run", str(pdf), "--out", str(out), "--workers", str(workers)],
+        env={**os.environ, AS_IS: "1"} if as_is else None,
     )
 
 
@@ -276,10 +284,12 @@ def pipeline_row(
     runs: list[tuple[float, dict[str, int]]],
     same: tuple[str, str] = ("", ""),
     other: tuple[str, str] = ("", ""),
+    as_is: tuple[str, str] = ("", ""),
 ) -> str:
     """A table row of pipeline runs against the raw runs alternating with them: best to best,
-    each run to the raw run just before it, and the peaks of memory. ``same`` and ``other`` are
-    the cells of raw Tesseract with the pipeline's outputs and of OCRmyPDF (a time and a ratio)."""
+    each run to the raw run just before it, and the peaks of memory. ``same``, ``other`` and
+    ``as_is`` are the cells of raw Tesseract with the pipeline's outputs, of OCRmyPDF and of the
+    pipeline with libtesseract as it is (a time and a ratio)."""
     raw, seconds = min(raws), min(s for s, _ in runs)
     peak = {k: max(p[k] for _, p in runs) for k in runs[0][1]}
     ratios = sorted(s / r for (s, _), r in zip(runs, raws, strict=True))
@@ -287,7 +297,8 @@ def pipeline_row(
         f"| {input_} | {workers} | {raw:.1f} s ({pages / raw:.2f} pages/s) | {same[0]} | "
         f"{seconds:.1f} s ({pages / seconds:.2f} pages/s) | **{seconds / raw:.2f}×** (each run "
         f"to the raw run before it: {', '.join(f'{r:.2f}' for r in ratios)}; median "
-        f"{statistics.median(ratios):.2f}) | {same[1]} | {other[0]} | {other[1]} | "
+        f"{statistics.median(ratios):.2f}) | {same[1]} | {as_is[0]} | {as_is[1]} | "
+        f"{other[0]} | {other[1]} | "
         f"{(peak['worker'] if workers > 1 else peak['main']) / MIB:.0f} MiB | "
         f"{peak['main'] / MIB:.0f} MiB | {peak['tesseract'] / MIB:.0f} MiB |"
     )
@@ -319,11 +330,12 @@ def main() -> None:
         for w in workers:
             # alternate raw and pipeline runs and keep each one's best: this machine's speed
             # drifts by ±10% from one minute to the next
-            raws, sames, runs, others = [], [], [], []
+            raws, sames, runs, others, as_is = [], [], [], [], []
             for _ in range(args.repeat):
                 raws.append(raw_tesseract(images, w, work, lang, []))
                 runs.append(pipeline_run(pdf, w, work))
                 sames.append(raw_tesseract(images, w, work, lang, SAME_OUTPUTS))
+                as_is.append(pipeline_run(pdf, w, work, as_is=True)[0])
                 if ocrmypdf and not others:  # once: a comparison, not the target
                     others.append(ocrmypdf_run(ocrmypdf, pdf, w, work))
             seconds, same = min(s for s, _ in runs), min(sames)
@@ -341,6 +353,7 @@ def main() -> None:
                     runs,
                     (f"{same:.1f} s", f"**{seconds / same:.2f}×**"),
                     other,
+                    (f"{min(as_is):.1f} s", f"{min(as_is) / min(raws):.2f}×"),
                 )
             )
             print(rows[-1], flush=True)
@@ -385,15 +398,20 @@ def main() -> None:
             "the outputs the pipeline needs (`" + " ".join(SAME_OUTPUTS) + "`: boxes and "
             "confidences for provenance, Thai word spacing).",
             "",
+            "The pipeline also with libtesseract as it is (`" + AS_IS + "=1`): its line images "
+            "go through PNG and back, as in raw Tesseract (pipeline/line_images.py); best of the "
+            "runs alternating with the others, its ratio to raw plain best to best.",
+            "",
             "OCRmyPDF on the same PDF with as many jobs (`--jobs N --sidecar`, its defaults "
             "otherwise), once, in the first round; the pipeline's throughput over OCRmyPDF's is "
             "its time over the pipeline's best.",
             "",
             "| input | workers | raw tesseract, plain | raw, same outputs | thaiminutes run "
             "| ratio to plain (target ≤ 1.10) | ratio to same outputs "
+            "| run, libtesseract as it is | its ratio to plain "
             "| OCRmyPDF (`--jobs N --sidecar`) | throughput over OCRmyPDF's (target ≥ 1.7) "
             "| peak memory per worker (target < 1 GiB) | main process | per Tesseract |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
             *rows,
             "",
             f"Text stages (normalise → rows, no OCR), one core: {pages} pages in {cpu:.2f} s CPU = "

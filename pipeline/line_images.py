@@ -91,6 +91,8 @@ def _patch() -> str | None:
     lept = ctypes.CDLL(leptonica, mode=os.RTLD_NOLOAD)
     write = ctypes.cast(lept.pixWriteMem, ctypes.c_void_p).value
     spix = ctypes.cast(lept.pixWriteMemSpix, ctypes.c_void_p).value
+    if not _reads_back(lept):
+        return f"{leptonica} does not read back what pixWriteMemSpix writes"
     library = Path(tesseract).read_bytes()
     _check_elf(library)
     base = _load_base(tesseract, _first_segment(library), maps)
@@ -110,6 +112,47 @@ def _patch() -> str | None:
     for slot, mapping in to_write:
         _write_pointer(slot, spix, mapping)  # type: ignore[arg-type]
     return None
+
+
+def _reads_back(lept: ctypes.CDLL) -> bool:
+    """Whether Leptonica's ``pixReadMem`` gives back the pixels ``pixWriteMemSpix`` wrote, as
+    Tesseract will ask of it for every line (a grey image, as its lines are, of uneven width)."""
+    p = ctypes.c_void_p
+    lept.pixCreate.restype = lept.pixReadMem.restype = p
+    lept.pixCreate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    lept.pixSetPixel.argtypes = [p, ctypes.c_int, ctypes.c_int, ctypes.c_uint32]
+    lept.pixWriteMemSpix.argtypes = [ctypes.POINTER(p), ctypes.POINTER(ctypes.c_size_t), p]
+    lept.pixReadMem.argtypes = [p, ctypes.c_size_t]
+    lept.pixEqual.argtypes = [p, p, ctypes.POINTER(ctypes.c_int)]
+    lept.pixDestroy.argtypes = [ctypes.POINTER(p)]
+    lept.lept_free.argtypes = [p]
+    width, height = 37, 5
+    written, read, data, size, same = (
+        p(lept.pixCreate(width, height, 8)),
+        p(),
+        p(),
+        ctypes.c_size_t(),
+        ctypes.c_int(0),
+    )
+    if not written.value:
+        return False
+    try:
+        for i in range(width * height):
+            lept.pixSetPixel(written, i % width, i // width, (i * 37) % 256)
+        if lept.pixWriteMemSpix(ctypes.byref(data), ctypes.byref(size), written) or not data.value:
+            return False
+        read.value = lept.pixReadMem(data, size)
+        return (
+            bool(read.value)
+            and lept.pixEqual(written, read, ctypes.byref(same)) == 0
+            and bool(same.value)
+        )
+    finally:
+        if data.value:
+            lept.lept_free(data)
+        lept.pixDestroy(ctypes.byref(written))
+        if read.value:
+            lept.pixDestroy(ctypes.byref(read))
 
 
 def _mappings() -> list[_Mapping]:

@@ -100,6 +100,22 @@ def test_an_entry_holding_anything_else_is_left_alone():
     assert result["kept"]
 
 
+def test_a_leptonica_that_cannot_read_back_its_copy_is_left_alone():
+    """Every line Tesseract reads goes through Leptonica's reader: the round trip is tried on a
+    small grey image first, and the library left as it is if it fails."""
+    result = _run(
+        """
+        reads_back = li._reads_back(lept)
+        li._reads_back = lambda lept: False
+        RESULT = {"reads_back": reads_back, "reason": li.keep_line_images_uncompressed(),
+                  "kept": slot() == leptonica("pixWriteMem")}
+        """
+    )
+    assert result["reads_back"]
+    assert "does not read back" in result["reason"]
+    assert result["kept"]
+
+
 def test_it_can_be_switched_off_and_needs_the_library_loaded():
     result = _run(
         """
