@@ -43,7 +43,7 @@ from pipeline.layout import (
     token_word_spans,
 )
 from pipeline.leaders import mark_leaders
-from pipeline.line_images import AS_IS, keep_line_images_uncompressed
+from pipeline.line_images import keep_line_images_uncompressed
 from pipeline.model import BBox, Line, Page
 from pipeline.preprocess import prepare, unrotate_box
 
@@ -196,11 +196,11 @@ def _api_tesseract(image: Image.Image, config: OcrConfig, psm: int) -> str:
 
 @functools.cache
 def _uncompressed_line_images() -> None:
-    """Tesseract's line images handed on uncompressed in this process (a fifth of its work, the
-    same reading: :mod:`pipeline.line_images`); where that is not done, ``run.log`` says why,
-    once per process."""
+    """Tesseract's line images handed on uncompressed in this process (about a fifth of a run's
+    CPU, the same reading: :mod:`pipeline.line_images`); where that is not done, ``run.log``
+    says why, once per worker process."""
     reason = keep_line_images_uncompressed()
-    if reason is not None and AS_IS not in reason:
+    if reason is not None:
         logging.getLogger("thaiminutes").info("Tesseract's line images stay PNG: %s", reason)
 
 
